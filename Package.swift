@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "notebridge",
+    products: [
+        .executable(name: "notebridge", targets: ["notebridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // System C libraries (Debian: libsqlite3-dev, libjansson-dev, libssl-dev, libcurl4-openssl-dev).
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // curl_easy_setopt is variadic; the shim gives Swift typed setters.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+
+        .target(name: "JSON", dependencies: ["CJansson"]),
+        .target(name: "JSONRPC", dependencies: ["JSON"]),
+        .target(name: "HTTP", dependencies: ["CCurl"]),
+        .target(name: "Notes", dependencies: ["Yams", "CCrypto"]),
+        .target(name: "Merge"),
+        .target(name: "Index", dependencies: ["Notes", "JSON", "HTTP", "CSQLite"]),
+        .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP"]),
+        .target(name: "Bridge", dependencies: ["JSONRPC", "Notes", "Index", "Workspace", "Merge"]),
+        .executableTarget(name: "notebridge", dependencies: [
+            "Bridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "NotesTests", dependencies: ["Notes"]),
+        .testTarget(name: "MergeTests", dependencies: ["Merge"]),
+        .testTarget(name: "IndexTests", dependencies: ["Index"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge"]),
+    ]
+)

@@ -1,0 +1,4 @@
+import Testing
+@testable import Index
+
+@Test func moduleLoads() {}

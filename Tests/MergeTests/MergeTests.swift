@@ -1,0 +1,4 @@
+import Testing
+@testable import Merge
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Notes
+
+@Test func moduleLoads() {}
