@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Notes", dependencies: ["Yams", "CCrypto"]),
         .target(name: "Merge"),
-        .target(name: "Index", dependencies: ["Notes", "JSON", "HTTP", "CSQLite"]),
+        .target(name: "Index", dependencies: ["Notes", "Workspace", "JSON", "HTTP", "CSQLite"]),
         .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP"]),
         .target(name: "Bridge", dependencies: ["JSONRPC", "Notes", "Index", "Workspace", "Merge"]),
         .executableTarget(name: "notebridge", dependencies: [
