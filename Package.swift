@@ -32,6 +32,7 @@ let package = Package(
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge"]),
         .testTarget(name: "IndexTests", dependencies: ["Index"]),
