@@ -95,15 +95,24 @@ extension JSONValue {
 
     /// Compact JSON text as UTF-8 bytes.
     public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(to: &bytes)
+        return bytes
+    }
+
+    /// Appends compact JSON text to `bytes` in one pass over the value.
+    public func append(to bytes: inout [UInt8]) {
         let root = makeJansson()
         defer { json_decref(root) }
         let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY)
-        let size = json_dumpb(root, nil, 0, flags)
-        var bytes = [UInt8](repeating: 0, count: size)
-        bytes.withUnsafeMutableBytes { buffer in
-            _ = json_dumpb(root, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), size, flags)
+        withUnsafeMutablePointer(to: &bytes) { output in
+            _ = json_dump_callback(root, { chunk, size, context in
+                guard let chunk, let context else { return 0 }
+                let output = context.assumingMemoryBound(to: [UInt8].self)
+                output.pointee.append(contentsOf: UnsafeRawBufferPointer(start: chunk, count: size))
+                return 0
+            }, output, flags)
         }
-        return bytes
     }
 
     public func serializedString() -> String { String(decoding: serialized(), as: UTF8.self) }
