@@ -21,9 +21,11 @@ extension JSONValue {
                        buffer.count, flags, &error)
         }
         guard let root else {
-            let message = withUnsafeBytes(of: error.text) { raw in
+            var message = withUnsafeBytes(of: error.text) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            // jansson's wording for bytes that are not UTF-8 does not say so.
+            if message.hasPrefix("unable to decode byte") { message = "not UTF-8: " + message }
             throw JSONParseError(message: message, line: Int(error.line), column: Int(error.column))
         }
         defer { json_decref(root) }
