@@ -59,8 +59,9 @@ public final class Connection: @unchecked Sendable {
         close(wakeWrite)
     }
 
-    /// Blocks the calling thread reading frames until EOF or stop(); returns then.
-    /// Queued output is flushed before it returns; server→client requests still waiting fail.
+    /// Blocks the calling thread reading frames until EOF or stop(); returns then. Call it once.
+    /// Queued output is flushed before it returns; answers still running are cancelled (nobody can
+    /// receive them) and server→client requests still waiting fail.
     public func run(_ handler: any MessageHandler) {
         let input = input, wakeRead = wakeRead
         var reader = FrameReader(maxFrameSize: maxFrameSize) { buffer in
@@ -75,11 +76,12 @@ public final class Connection: @unchecked Sendable {
             }
         }
         if reader.endedMidFrame { Log.warning("input ended in the middle of a frame") }
-        let abandoned = lock.withLock {
+        let (abandoned, unanswerable) = lock.withLock {
             closed = true
             defer { awaitingReply.removeAll() }
-            return Array(awaitingReply.values)
+            return (Array(awaitingReply.values), inFlight.values.map(\.task))
         }
+        for task in unanswerable { task.cancel() }
         for reply in abandoned {
             reply.resume(returning: .failure(.requestFailed("connection closed before the client answered")))
         }
@@ -219,11 +221,10 @@ public final class Connection: @unchecked Sendable {
         return true
     }
 
+    /// Queues `message`; false once the output is closed. (No logging here: a log sink may call notify.)
     @discardableResult
     private func send(_ message: JSONValue) -> Bool {
-        let sent = writer.enqueue(body: message.serialized())
-        if !sent { Log.debug("output closed; dropped a message") }
-        return sent
+        writer.enqueue(body: message.serialized())
     }
 
     static func response(id: RequestID?, _ result: Result<JSONValue, ResponseError>) -> JSONValue {
