@@ -29,6 +29,7 @@ let package = Package(
         .executableTarget(name: "notebridge", dependencies: [
             "Bridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON"], path: "Benchmarks/JSONRPCBench"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
