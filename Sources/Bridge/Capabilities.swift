@@ -2,8 +2,6 @@ import JSON
 import Notes
 
 enum Capabilities {
-    static let version = "0.1.0"
-
     static let commands = ["notebridge.save", "notebridge.reindex", "notebridge.acceptRemote", "notebridge.keepMine"]
 
     static func initializeResult(encoding: PositionEncoding) -> JSONValue {
@@ -21,7 +19,7 @@ enum Capabilities {
                 "workspace": ["workspaceFolders": ["supported": true, "changeNotifications": false]],
                 "experimental": ["notes": ["open": true, "save": true, "search": true, "delete": true, "didChange": true]],
             ],
-            "serverInfo": ["name": "notebridge", "version": .string(version)],
+            "serverInfo": ["name": "notebridge", "version": .string(Bridge.version)],
         ]
     }
 }

@@ -59,8 +59,8 @@ public struct Settings: Sendable, Equatable {
 }
 
 /// Why no root could be chosen; the message says how to set one.
-struct MissingRoot: Error, CustomStringConvertible {
-    var description: String {
+public struct MissingRoot: Error, CustomStringConvertible {
+    public var description: String {
         "notebridge has no notes folder: start it with `notebridge serve --root DIR`, or set "
             + "initializationOptions.root, or open a folder (workspace) in the editor"
     }
