@@ -22,7 +22,7 @@ public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
     case symlinkOutsideRoot(String)
     /// The path is a symbolic link whose target does not exist.
     case danglingSymlink(String)
-    /// The URI's scheme is not `file`.
+    /// The URI's scheme (given) is not `file`.
     case notFileURI(String)
     /// The URI is malformed: a host other than localhost, a query or fragment, or a bad percent escape.
     case malformedURI(String)
@@ -42,7 +42,7 @@ public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLong: "the path is too long"
         case .symlinkOutsideRoot(let path): "the path \(path) leads outside the notes root through a symbolic link"
         case .danglingSymlink(let path): "the path \(path) is a symbolic link to nothing"
-        case .notFileURI(let uri): "\(uri) is not a file:// URI"
+        case .notFileURI(let scheme): "only file:// URIs are accepted, not \(scheme.isEmpty ? "this URI" : scheme + ":")"
         case .malformedURI(let uri): "\(uri) is not a valid file URI"
         case .outsideRoot(let path): "\(path) is outside the notes root"
         }
