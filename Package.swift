@@ -29,9 +29,11 @@ let package = Package(
         .executableTarget(name: "notebridge", dependencies: [
             "Bridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON"], path: "Benchmarks/JSONRPCBench"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge"]),
         .testTarget(name: "IndexTests", dependencies: ["Index"]),
