@@ -65,3 +65,22 @@ final class DocumentStore: @unchecked Sendable {
         }
     }
 }
+
+/// The texts of recent versions this bridge served or saved, by path and version, so a client
+/// that saves with only a `baseVersion` (a script, not an open buffer) can still be merged.
+final class ServedVersions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String: BaseState] = [:]
+    private var order: [String] = []
+    private let capacity = 256
+
+    func remember(_ state: BaseState, path: String) {
+        let key = "\(path)\0\(state.version)"
+        lock.withLock {
+            if texts.updateValue(state, forKey: key) == nil { order.append(key) }
+            if order.count > capacity { texts.removeValue(forKey: order.removeFirst()) }
+        }
+    }
+
+    subscript(path: String, version: Int64) -> BaseState? { lock.withLock { texts["\(path)\0\(version)"] } }
+}

@@ -24,6 +24,7 @@ extension Server {
             let base = try self.currentBase(path, session: session)
             guard base.checksum != nil else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
             self.monitor?.noteKnown(path: path.relative, checksum: base.checksum)
+            self.servedVersions.remember(base, path: path.relative)
             let parsed = NoteParser.parse(base.text, path: path.relative)
             return [
                 "uri": .string(session.uri(path.relative)), "path": .string(path.relative),
@@ -53,16 +54,19 @@ extension Server {
         let output = try await Blocking.run("saving \(path.relative)", timeout: session.saveTimeout) { () throws -> SaveOutput in
             var input = SaveInput(path: path, text: text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: force)
             if let baseVersion {
+                // The text of that version: the open buffer's base, or what notes/open served.
+                let known = document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
+                    ?? self.servedVersions[path.relative, Int64(baseVersion)]
                 input.baseVersion = Int64(baseVersion)
-                input.baseChecksum = baseChecksum
-                if let base = document?.base, base.version == baseVersion { input.baseText = base.text }
-            } else if let base = document?.base ?? (document != nil ? try self.currentBase(path, session: session) : nil) {
+                input.baseChecksum = baseChecksum ?? known?.checksum
+                input.baseText = known.flatMap { baseChecksum == nil || $0.checksum == baseChecksum ? $0.text : nil }
+            } else if let base = try document?.base ?? (document != nil ? self.currentBase(path, session: session) : nil) {
                 input.baseVersion = base.version
                 input.baseChecksum = base.checksum
                 input.baseText = base.text
             } else if !force {
                 let current = try session.index.record(path: path.relative)
-                let exists = try current != nil || NoteFile.stamp(path) != nil
+                let exists = current != nil || NoteFile.stamp(path) != nil
                 if let baseChecksum, let current, current.checksum == baseChecksum {
                     input.baseVersion = current.version
                     input.baseChecksum = baseChecksum
@@ -92,6 +96,8 @@ extension Server {
     /// Updates the open document (if any) and the monitor with what a save did.
     func afterSave(_ output: SaveOutput, path: ResolvedPath, session: VaultSession) {
         monitor?.noteKnown(path: path.relative, checksum: output.record.checksum)
+        servedVersions.remember(BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text),
+                                path: path.relative)
         documents.update(path: path.relative) { document in
             if output.status == .conflict {
                 document.conflict = output.conflict

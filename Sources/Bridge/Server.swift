@@ -10,6 +10,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let commandLine: Settings
     let documents = DocumentStore()
     let debouncer = Debouncer()
+    let servedVersions = ServedVersions()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
@@ -127,9 +128,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
         let (settings, params) = lock.withLock { (commandLine.filling(from: clientSettings), initializeParams) }
         Task {
             do {
-                var settings = settings
-                settings.root = try RootChoice.choose(settings: settings, initializeParams: params)
-                let session = try await Blocking.run("opening the index", timeout: 60) { try VaultSession(settings: settings) }
+                var chosen = settings
+                chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
+                let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultSession(settings: chosen) }
                 lock.withLock {
                     _session = session
                     _sessionProblem = nil

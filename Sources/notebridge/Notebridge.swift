@@ -18,8 +18,9 @@ struct VaultOptions: ParsableArguments {
     @Option(help: "The notes folder (on an rclone mount or a local disk).")
     var root: String?
 
-    @Option(help: "The index: file:/path or a path (local SQLite), libsql://host, https://… or http://127.0.0.1:port "
-        + "(Turso/sqld). Default: a file under $XDG_CACHE_HOME/notebridge. Token: ?authToken=… or TURSO_AUTH_TOKEN.")
+    @Option(help: ArgumentHelp("The index: file:/path or a path (local SQLite), libsql://host, https://… or "
+        + "http://127.0.0.1:port (Turso/sqld). Default: a file under $XDG_CACHE_HOME/notebridge. "
+        + "Token: ?authToken=… or TURSO_AUTH_TOKEN."))
     var database: String?
 
     @Option(help: "This device's id in the change feed (default: stable per machine and user).")
