@@ -30,6 +30,8 @@ case $(uname -m) in
   *) log "unsupported machine $(uname -m)"; exit 1 ;;
 esac
 lib=$root/usr/lib/$triplet
+exec 9>"$dir/.lock"
+flock 9   # two test runs installing at once would unpack over each other
 
 works() { [ -x "$dir/bin/nvim" ] && [ -x "$dir/bin/hx" ] && "$dir/bin/nvim" --version >/dev/null 2>&1 && "$dir/bin/hx" --version >/dev/null 2>&1; }
 
