@@ -9,8 +9,17 @@ from pathlib import Path
 import botocore.exceptions
 import pytest
 
-from harness.fixtures import bucket, mount_a, mount_b, mount_factory, mount_options, s3, s3_server  # noqa: F401
+from harness.fixtures import MountOptions, bucket, mount_a, mount_b, mount_factory, s3, s3_server  # noqa: F401
 from harness.s3mount import DEBIAN_RCLONE, RcloneMount, S3Server, is_mounted
+
+
+@pytest.fixture
+def mount_options(request) -> MountOptions:
+    """Listings cached for an hour, so only vfs/refresh can make remote changes visible here."""
+    rclone = getattr(request, "param", None)
+    if rclone == "debian" and not DEBIAN_RCLONE.exists():
+        pytest.skip(f"{DEBIAN_RCLONE} is not installed")
+    return MountOptions(rclone=rclone, dir_cache_time="1h")
 
 
 def write_and_fsync(path: Path, data: bytes) -> None:
@@ -35,41 +44,37 @@ def test_a_write_through_a_mount_is_in_the_bucket_after_flush_not_after_fsync(mo
     assert s3.get("notes/a.md") == data
 
 
-def test_an_object_put_into_the_bucket_shows_in_a_mount_only_after_refresh(mount_factory, s3):
+def test_an_object_put_into_the_bucket_shows_in_a_mount_only_after_refresh(s3, mount_b):
     s3.put("notes/seed.md", b"seed")
-    device_b = mount_factory("device-b", dir_cache_time="1h")
-    notes = device_b.mountpoint / "notes"
+    notes = mount_b.mountpoint / "notes"
+    mount_b.refresh("notes")
     assert os.listdir(notes) == ["seed.md"]
 
     s3.put("notes/new.md", b"written by someone else")
 
     # S3 sends no change notification: the cached listing doesn't know the new object.
     assert os.listdir(notes) == ["seed.md"]
-    device_b.refresh("notes")
+    mount_b.refresh("notes")
     assert sorted(os.listdir(notes)) == ["new.md", "seed.md"]
     assert (notes / "new.md").read_bytes() == b"written by someone else"
 
 
-@pytest.mark.parametrize("rclone", ["pypi", "debian"])
-def test_two_devices_see_each_others_writes_after_refresh(mount_factory, rclone):
-    if rclone == "debian" and not DEBIAN_RCLONE.exists():
-        pytest.skip(f"{DEBIAN_RCLONE} is not installed")
-    device_a = mount_factory("device-a", rclone=rclone, dir_cache_time="1h")
-    device_b = mount_factory("device-b", rclone=rclone, dir_cache_time="1h")
-    assert os.listdir(device_b.mountpoint) == []
+@pytest.mark.parametrize("mount_options", ["pypi", "debian"], indirect=True)
+def test_two_devices_see_each_others_writes_after_refresh(mount_a, mount_b):
+    assert os.listdir(mount_b.mountpoint) == []
 
-    write_and_fsync(device_a.mountpoint / "notes" / "from-a.md", b"A wrote this")
-    device_a.flush(timeout=30)
-    assert os.listdir(device_b.mountpoint) == []  # B's listing is cached for an hour
-    device_b.refresh("notes")  # B has never seen notes/: refresh() lists the root first
-    assert (device_b.mountpoint / "notes" / "from-a.md").read_bytes() == b"A wrote this"
+    write_and_fsync(mount_a.mountpoint / "notes" / "from-a.md", b"A wrote this")
+    mount_a.flush(timeout=30)
+    assert os.listdir(mount_b.mountpoint) == []  # B's listing is cached for an hour
+    mount_b.refresh("notes")  # B has never seen notes/: refresh() lists the root first
+    assert (mount_b.mountpoint / "notes" / "from-a.md").read_bytes() == b"A wrote this"
 
-    write_and_fsync(device_b.mountpoint / "notes" / "from-b.md", b"B answered")
-    device_b.flush(timeout=30)
-    assert sorted(os.listdir(device_a.mountpoint / "notes")) == ["from-a.md"]
-    device_a.refresh("notes")
-    assert sorted(os.listdir(device_a.mountpoint / "notes")) == ["from-a.md", "from-b.md"]
-    assert (device_a.mountpoint / "notes" / "from-b.md").read_bytes() == b"B answered"
+    write_and_fsync(mount_b.mountpoint / "notes" / "from-b.md", b"B answered")
+    mount_b.flush(timeout=30)
+    assert sorted(os.listdir(mount_a.mountpoint / "notes")) == ["from-a.md"]
+    mount_a.refresh("notes")
+    assert sorted(os.listdir(mount_a.mountpoint / "notes")) == ["from-a.md", "from-b.md"]
+    assert (mount_a.mountpoint / "notes" / "from-b.md").read_bytes() == b"B answered"
 
 
 def test_a_paused_server_stops_answering_and_a_killed_one_restarts_with_its_data(s3_server, bucket, s3):
