@@ -1,0 +1,4 @@
+public struct RcloneRemoteControl: Sendable {
+    public init(settingsURL: String) throws {}
+    public func refresh(directory: String) throws {}
+}
