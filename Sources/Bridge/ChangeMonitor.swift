@@ -13,7 +13,7 @@ final class ChangeMonitor: @unchecked Sendable {
     private let index: NoteIndex
     private let device: String
     private let ownWrites: OwnWrites
-    private let pollInterval: Double
+    private let pollInterval: Double?
     private let scanInterval: Double
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
 
@@ -24,7 +24,19 @@ final class ChangeMonitor: @unchecked Sendable {
     private var watcher: FileWatcher?
     private let wakeup = AsyncWakeup()
 
-    init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double,
+    /// Activity counters, for `notebridge watch`'s status line.
+    struct Counters: Sendable {
+        var filesReindexed = 0
+        var scans = 0
+        var changesAnnounced = 0
+        var lastError: String?
+        var lastActivity: Date?
+    }
+    private var counters = Counters()
+    private var inFlight = 0
+
+    /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
+    init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
          scanInterval: Double, onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
@@ -47,6 +59,7 @@ final class ChangeMonitor: @unchecked Sendable {
             Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
         }
         let poll = Task { [weak self, pollInterval, wakeup] in
+            guard let pollInterval else { return }
             while !Task.isCancelled {
                 await self?.pollFeed()
                 await wakeup.wait(timeout: pollInterval)
@@ -66,6 +79,35 @@ final class ChangeMonitor: @unchecked Sendable {
         lock.withLock { tasks.forEach { $0.cancel() } }
     }
 
+    /// Stops, then waits (up to `timeout` seconds) for a re-index or scan in flight to finish its
+    /// transaction.
+    func stopAndDrain(timeout: Double) -> Bool {
+        stop()
+        let deadline = Date().addingTimeInterval(timeout)
+        while lock.withLock({ inFlight > 0 }) {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return true
+    }
+
+    var activity: Counters { lock.withLock { counters } }
+
+    private func track<T>(_ work: () async throws -> T) async rethrows -> T {
+        lock.withLock { inFlight += 1 }
+        defer { lock.withLock { inFlight -= 1 } }
+        return try await work()
+    }
+
+    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false) {
+        lock.withLock {
+            counters.filesReindexed += reindexed
+            if scanned { counters.scans += 1 }
+            if let error { counters.lastError = "\(error)" }
+            counters.lastActivity = Date()
+        }
+    }
+
     /// Remember what this bridge itself now holds for a path (after open, save or reload).
     func noteKnown(path: String, checksum: String?) { lock.withLock { known[path] = .some(checksum) } }
 
@@ -75,7 +117,7 @@ final class ChangeMonitor: @unchecked Sendable {
         let after = lock.withLock { lastSeq }
         let changes: [ChangeRecord]
         do {
-            changes = try await Blocking.run("reading the change feed", timeout: max(10, pollInterval * 5)) { [index] in
+            changes = try await Blocking.run("reading the change feed", timeout: max(10, (pollInterval ?? 1) * 5)) { [index] in
                 try index.changes(after: after, limit: 500)
             }
         } catch {
@@ -97,6 +139,7 @@ final class ChangeMonitor: @unchecked Sendable {
             }
             return fresh
         }
+        lock.withLock { counters.changesAnnounced += fresh.count }
         if !fresh.isEmpty { await onChanges(fresh) }
         if changes.count == 500 { pollNow() }
     }
@@ -105,17 +148,24 @@ final class ChangeMonitor: @unchecked Sendable {
     /// (that also skips our own saves without opening the files).
     private func reindex(_ paths: [String]) async {
         do {
-            try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device] in
-                for path in paths {
-                    let resolved = try root.resolve(relativePath: path)
-                    let record = try index.record(path: path)
-                    if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
-                        continue
+            let count = try await track {
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device] in
+                    var count = 0
+                    for path in paths {
+                        let resolved = try root.resolve(relativePath: path)
+                        let record = try index.record(path: path)
+                        if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
+                            continue
+                        }
+                        _ = try Indexer.indexFile(root: root.path, path: path, into: index, device: device)
+                        count += 1
                     }
-                    _ = try Indexer.indexFile(root: root.path, path: path, into: index, device: device)
+                    return count
                 }
             }
+            record(error: nil, reindexed: count)
         } catch {
+            record(error: error)
             Log.warning("re-indexing \(paths.count) changed file(s): \(error)")
         }
         pollNow()
@@ -123,11 +173,15 @@ final class ChangeMonitor: @unchecked Sendable {
 
     private func scan() async {
         do {
-            let stats = try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
-                try Indexer.index(root: root.path, into: index, device: device)
+            let stats = try await track {
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
+                    try Indexer.index(root: root.path, into: index, device: device)
+                }
             }
+            record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)
             if stats.added + stats.updated + stats.removed > 0 { pollNow() }
         } catch {
+            record(error: error, scanned: true)
             Log.warning("scan of \(root.path): \(error)")
         }
     }
