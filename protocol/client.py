@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """A scripted client for notebridge: start the server, run one notes/* command, print JSON.
 
-    client.py --root DIR open PATH | open --permalink P
-    client.py --root DIR save PATH [--base-version N] [--base-checksum C] [--force] < text
-    client.py --root DIR search QUERY [--limit N]
-    client.py --root DIR delete PATH [--base-version N]
-    client.py --root DIR watch [--count N] [--timeout S]     (one notes/didChange per line)
-    client.py --root DIR request METHOD [JSON]               (any method)
+    client.py [--server CMD... --] --root DIR [--database URL] [--device ID] COMMAND
+      open PATH | open --permalink P
+      save PATH [--base-version N [--base-checksum C]] [--force] < text
+      search QUERY [--limit N]
+      delete PATH [--base-version N]
+      watch [--count N] [--timeout S]     (one notes/didChange per line)
+      request METHOD [JSON]               (any method)
 
-The server is `--server CMD` (split like a shell would), else $NOTEBRIDGE_BIN, else `notebridge`
-on PATH; the client runs `CMD serve --root DIR [--database URL] [--device ID]`. Exit status: 0 on
-success, 1 on an error response or a failed start (the message goes to stderr), 2 on a usage
-error, 3 when `save` answers "conflict" (the text was kept as a conflict copy, not saved).
+The server is the words after `--server` up to `--` (or just the next word), else $NOTEBRIDGE_BIN,
+else `notebridge` on PATH. The client adds `serve` unless the command has it, then the --root,
+--database and --device given to the client. Exit status: 0 on success, 1 on an error response or
+a failed start (the message goes to stderr), 2 on a usage error, 3 when `save` or `delete`
+answers "conflict" (for a save: the text was kept as a conflict copy, not saved).
 
 Importable with the standard library only:
 
@@ -48,9 +50,13 @@ def default_server():
 class Client:
     """One notebridge process over stdio: initialized and indexed on start, shut down on close."""
 
-    def __init__(self, root, database=None, device=None, server=None, index_timeout=120, request_timeout=60):
+    def __init__(self, root=None, database=None, device=None, server=None, index_timeout=120, request_timeout=60):
+        """`server`: the command as a list or a shell-style string (default: $NOTEBRIDGE_BIN or notebridge)."""
         command = shlex.split(server) if isinstance(server, str) else list(server or [default_server()])
-        command += ["serve", "--root", str(root)]
+        if "serve" not in command[1:]:
+            command.append("serve")
+        if root:
+            command += ["--root", str(root)]
         if database:
             command += ["--database", str(database)]
         if device:
@@ -211,10 +217,22 @@ class Client:
 
 # -- command line ----------------------------------------------------------------------------
 
+def split_server_command(argv):
+    """(the words of `--server CMD... --`, or of `--server CMD`; the other arguments)."""
+    if "--server" not in argv:
+        return None, argv
+    start = argv.index("--server")
+    if "--" in argv[start:]:
+        end = argv.index("--", start)
+        return argv[start + 1:end], argv[:start] + argv[end + 1:]
+    return argv[start + 1:start + 2], argv[:start] + argv[start + 2:]
+
+
 def parse_arguments(argv):
-    parser = argparse.ArgumentParser(prog="client.py", description="Run one notebridge command and print JSON.")
-    parser.add_argument("--server", help="the server command (default: $NOTEBRIDGE_BIN or notebridge)")
-    parser.add_argument("--root", required=True, help="the notes folder")
+    server, argv = split_server_command(list(sys.argv[1:] if argv is None else argv))
+    parser = argparse.ArgumentParser(prog="client.py", description="Run one notebridge command and print JSON.",
+                                     epilog="--server CMD... -- : the server command (default: $NOTEBRIDGE_BIN or notebridge)")
+    parser.add_argument("--root", help="the notes folder")
     parser.add_argument("--database", help="the index (file path, file:, libsql:// or http(s):// URL)")
     parser.add_argument("--device", help="this client's device id in the change feed")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -245,7 +263,11 @@ def parse_arguments(argv):
     raw = commands.add_parser("request", help="send any request; params as JSON")
     raw.add_argument("method")
     raw.add_argument("params", nargs="?", default="null", help="JSON (default: null)")
-    return parser.parse_args(argv)
+    if server == []:
+        parser.error("--server needs a command")
+    args = parser.parse_args(argv)
+    args.server = server
+    return args
 
 
 def run_command(client, args):
@@ -257,8 +279,9 @@ def run_command(client, args):
         params = {"path": args.path, "text": sys.stdin.read()}
         if args.base_version is not None:
             params["baseVersion"] = args.base_version
-        if args.base_checksum:
-            params["baseChecksum"] = args.base_checksum
+            checksum = args.base_checksum or current_checksum(client, args.path, args.base_version)
+            if checksum:
+                params["baseChecksum"] = checksum
         if args.force:
             params["force"] = True
         result = client.request("notes/save", params)
@@ -277,6 +300,13 @@ def run_command(client, args):
     if args.command == "watch":
         return None, watch(client, args.count, args.timeout)
     return client.request(args.method, json.loads(args.params)), 0
+
+
+def current_checksum(client, path, version):
+    """The checksum of `version` if the note is still at it. A new server process has never served
+    that version, so without the checksum it could not tell an unchanged base from a stale one."""
+    note = client.request("notes/open", {"path": path})
+    return note["checksum"] if note["version"] == version else None
 
 
 def watch(client, count, timeout):
