@@ -345,7 +345,8 @@ def main(argv=None):
             print(json.dumps(result, ensure_ascii=False, indent=2))
         return status
     except ServerError as error:
-        print(f"notebridge: {error}", file=sys.stderr)
+        text = str(error)
+        print(text if text.startswith("notebridge: ") else f"notebridge: {text}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0

@@ -183,6 +183,13 @@ def test_a_server_that_cannot_start_is_reported(vault):
     assert done.returncode == 1 and "cannot start" in done.stderr
 
 
+def test_a_missing_root_is_reported_with_how_to_set_one(vault, tmp_path):
+    command = [sys.executable, str(CLIENT), "--database", str(tmp_path / "other.db"), "search", "roast"]
+    done = subprocess.run(command, capture_output=True, text=True, env=vault.env, timeout=60, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "no notes folder" in done.stderr and "--root" in done.stderr
+
+
 def start_watch(vault, *options):
     watcher = subprocess.Popen(vault.args("watch", *options, device="desk"), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=vault.env)
