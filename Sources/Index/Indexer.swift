@@ -36,7 +36,7 @@ public enum Indexer {
 
     /// Incrementally indexes every note under `root`: files whose size and mtime match the index
     /// are skipped without being opened, files whose checksum matches only get their stamp updated.
-    public static func index(root: String, into index: NoteIndex, device: String, chunkSize: Int = 200,
+    public static func index(root: String, into index: NoteIndex, device: String, chunkSize: Int = 500,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(IndexingError) -> IndexStats {
         let clock = ContinuousClock()
         let start = clock.now
@@ -62,8 +62,10 @@ public enum Indexer {
         }.sorted()
 
         let total = candidates.count + removals.count
-        var done = 0
         progress?(0, total)
+        // Parsing round k+1 overlaps writing round k.
+        let writer = BackgroundWriter()
+        var done = 0
         do {
             for roundStart in stride(from: 0, to: candidates.count, by: filesPerRound) {
                 let round = Array(candidates[roundStart..<min(roundStart + filesPerRound, candidates.count)])
@@ -76,13 +78,19 @@ public enum Indexer {
                     case .unreadable(let path): stats.unreadable.append(path)
                     }
                 }
-                try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
-                                device: device, chunkSize: chunkSize)
+                try writer.finish()
                 done += round.count
-                progress?(done, total)
+                let reached = done
+                writer.start { () throws(SQLError) in
+                    try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
+                                    device: device, chunkSize: chunkSize)
+                    progress?(reached, total)
+                }
             }
+            try writer.finish()
             try index.apply(upserts: [], removals: removals, device: device, chunkSize: chunkSize)
         } catch {
+            try? writer.finish()
             throw .index(error)
         }
         stats.removed = removals.count
@@ -147,6 +155,25 @@ public enum Indexer {
         let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: file.relativePath)
         return .write(NoteWrite(path: file.relativePath, parsed: parsed, checksum: checksum,
                                 size: file.size, mtime: file.mtimeNanoseconds))
+    }
+}
+
+/// Runs one write job at a time on its own thread; `finish` waits for it and rethrows its error.
+private final class BackgroundWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "notebridge.indexer.writer")
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var failure: SQLError?
+
+    func start(_ job: @escaping @Sendable () throws(SQLError) -> Void) {
+        queue.async(group: group) {
+            do throws(SQLError) { try job() } catch { self.lock.withLock { self.failure = error } }
+        }
+    }
+
+    func finish() throws(SQLError) {
+        group.wait()
+        if let failure = lock.withLock({ self.failure }) { throw failure }
     }
 }
 

@@ -25,7 +25,7 @@ public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
         sqlite3_extended_result_codes(handle, 1)
         do {
             // journal_mode needs a lock the busy handler waits for; the other pragmas are per connection.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON", "PRAGMA cache_size=-32000"] {
                 _ = try run(SQLStatement(pragma))
             }
         } catch {

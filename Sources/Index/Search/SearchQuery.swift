@@ -13,6 +13,8 @@ struct SearchQuery: Equatable {
     var negativeExpression: String?
     /// The same words ORed, when the query is plain words that may be retried that way.
     var orExpression: String?
+    /// The positive words, for highlighting them in snippets.
+    var highlightTerms: [HighlightTerm] = []
     var tags: [String] = []
     var types: [String] = []
     var folders: [String] = []
@@ -60,6 +62,7 @@ struct SearchQuery: Equatable {
         let positives = items.filter { !$0.negated }.compactMap { item in item.rendered.map { (item.connector, $0) } }
         let negatives = items.filter(\.negated).compactMap(\.rendered)
         negativeExpression = negatives.isEmpty ? nil : negatives.joined(separator: " OR ")
+        highlightTerms = items.flatMap(\.highlightTerms)
         guard !positives.isEmpty else { return }
         let positive = Self.join(positives)
         positiveExpression = positive
@@ -157,6 +160,19 @@ struct SearchQuery: Equatable {
         var connector: Connector
         var negated: Bool
         var node: Node
+
+        /// The words of its positive terms, for highlighting.
+        var highlightTerms: [HighlightTerm] {
+            guard !negated else { return [] }
+            switch node {
+            case .term(let phrase, let prefix):
+                let words = phrase.unicodeScalars.split { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }
+                    .map { Snippet.fold(String(String.UnicodeScalarView($0))) }
+                return words.enumerated().map { HighlightTerm(word: $1, prefix: prefix && $0 == words.count - 1) }
+            case .group(let items):
+                return items.flatMap(\.highlightTerms)
+            }
+        }
 
         /// FTS5 text for this item without its negation; nil when it holds nothing searchable.
         var rendered: String? {
