@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Index
+import Workspace
 
 @Suite struct IndexerTests {
     static func vault() throws -> TemporaryFolder {
@@ -22,7 +23,7 @@ import Testing
         let folder = try Self.vault()
         let index = try NoteIndex(executor: backend.fresh())
         let reports = Reports()
-        let first = try Indexer.index(root: folder.path, into: index, device: "d", chunkSize: 7) { reports.add($0, $1) }
+        let first = try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", chunkSize: 7) { reports.add($0, $1) }
         #expect(first.added == 30)
         #expect(first.updated == 0 && first.removed == 0 && first.unchanged == 0)
         #expect(reports.last.map { $0 == (30, 30) } == true)
@@ -30,7 +31,7 @@ import Testing
         #expect(try index.backlinks(to: "folder2/note 5.md").map(\.sourcePath) == ["folder1/note 4.md"])
         let changes = try index.latestChangeSeq()
 
-        let second = try Indexer.index(root: folder.path, into: index, device: "d", progress: nil)
+        let second = try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", progress: nil)
         #expect(second.unchanged == 30)
         #expect(second.added + second.updated + second.removed == 0)
         #expect(try index.latestChangeSeq() == changes)
@@ -40,7 +41,7 @@ import Testing
     func picksUpAddModifyDeleteRenameAndTouch(backend: Backend) throws {
         let folder = try Self.vault()
         let index = try NoteIndex(executor: backend.fresh())
-        _ = try Indexer.index(root: folder.path, into: index, device: "d", progress: nil)
+        _ = try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", progress: nil)
         let touchedBefore = try #require(try index.record(path: "folder1/note 1.md"))
 
         try folder.write("new/fresh.md", Fixture.note(title: "Fresh", body: "brand new"))
@@ -49,7 +50,7 @@ import Testing
         try folder.move("folder1/note 4.md", to: "folder1/renamed.md")
         try folder.setModified("folder1/note 1.md", to: 1_700_000_000)
 
-        let stats = try Indexer.index(root: folder.path, into: index, device: "d", progress: nil)
+        let stats = try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", progress: nil)
         #expect(stats.added == 2)      // fresh.md, renamed.md
         #expect(stats.updated == 1)    // note 2
         #expect(stats.removed == 2)    // note 3, note 4
@@ -64,23 +65,26 @@ import Testing
         let ops = try index.changes(after: 30, limit: 10).map { "\($0.op.rawValue) \($0.path)" }
         #expect(Set(ops) == ["created new/fresh.md", "created folder1/renamed.md", "changed folder2/note 2.md",
                              "deleted folder0/note 3.md", "deleted folder1/note 4.md"])
-        #expect(try Indexer.index(root: folder.path, into: index, device: "d", progress: nil).unchanged == 30)
+        #expect(try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", progress: nil).unchanged == 30)
     }
 
     @Test(arguments: Backends.all)
     func indexFileHandlesOneFile(backend: Backend) throws {
         let folder = try Self.vault()
         let index = try NoteIndex(executor: backend.fresh())
-        guard case .indexed(let record) = try Indexer.indexFile(root: folder.path, path: "folder0/note 0.md", into: index, device: "d") else {
+        guard case .indexed(let record) = try Indexer.indexFile(root: VaultRoot(folder.path), path: "folder0/note 0.md", into: index, device: "d") else {
             Issue.record("a new file is indexed")
             return
         }
         #expect(record.version == 1)
-        #expect(try Indexer.indexFile(root: folder.path, path: "folder0/note 0.md", into: index, device: "d") == .unchanged(record))
+        #expect(try Indexer.indexFile(root: VaultRoot(folder.path), path: "folder0/note 0.md", into: index, device: "d") == .unchanged(record))
         try folder.remove("folder0/note 0.md")
-        #expect(try Indexer.indexFile(root: folder.path, path: "folder0/note 0.md", into: index, device: "d") == .removed)
-        #expect(try Indexer.indexFile(root: folder.path, path: "folder0/picture.png", into: index, device: "d") == .ignored)
-        #expect(try Indexer.indexFile(root: folder.path, path: "nothing/here.md", into: index, device: "d") == .ignored)
+        #expect(try Indexer.indexFile(root: VaultRoot(folder.path), path: "folder0/note 0.md", into: index, device: "d") == .removed)
+        #expect(try Indexer.indexFile(root: VaultRoot(folder.path), path: "folder0/picture.png", into: index, device: "d") == .ignored)
+        #expect(try Indexer.indexFile(root: VaultRoot(folder.path), path: "nothing/here.md", into: index, device: "d") == .ignored)
+        #expect(throws: IndexingError.path(.parentTraversal("../outside.md"))) {
+            _ = try Indexer.indexFile(root: VaultRoot(folder.path), path: "../outside.md", into: index, device: "d")
+        }
     }
 
     @Test(arguments: Backends.all)
@@ -89,7 +93,7 @@ import Testing
         try folder.write("bare.md", "no frontmatter at all\n")
         let before = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/folder0")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path + "/bare.md"))
-        _ = try Indexer.index(root: folder.path, into: NoteIndex(executor: backend.fresh()), device: "d", progress: nil)
+        _ = try Indexer.index(root: VaultRoot(folder.path), into: NoteIndex(executor: backend.fresh()), device: "d", progress: nil)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path + "/bare.md")) == bytes)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/folder0") == before)
     }
@@ -104,7 +108,7 @@ import Testing
         let indexes = try (0..<2).map { _ in try NoteIndex(executor: backend.make(name)) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in indexes {
-                group.addTask { _ = try Indexer.index(root: folder.path, into: index, device: "d", chunkSize: 25, progress: nil) }
+                group.addTask { _ = try Indexer.index(root: VaultRoot(folder.path), into: index, device: "d", chunkSize: 25, progress: nil) }
             }
             try await group.waitForAll()
         }

@@ -30,7 +30,7 @@ import Workspace
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/link.md", withDestinationPath: folder.path + "/top.md")
         try FileManager.default.createSymbolicLink(atPath: folder.path + "/looped", withDestinationPath: folder.path)
 
-        let scan = try VaultScanner.scan(root: folder.path)
+        let scan = try VaultScanner.scan(VaultRoot(folder.path))
         #expect(scan.files.map(\.relativePath) == ["a/b/deep note.md", "top.md"])
         #expect(scan.unreadableFolders.isEmpty)
         let top = try #require(scan.files.last)
@@ -41,7 +41,7 @@ import Workspace
     }
 
     @Test func missingRootIsAnError() {
-        #expect(throws: VaultScanError.self) { _ = try VaultScanner.scan(root: "/nonexistent-notebridge-root") }
+        #expect(throws: VaultScanError.self) { _ = try VaultScanner.scan(path: "/nonexistent-notebridge-root") }
     }
 
     @Test func noteFileNames() {
