@@ -8,6 +8,12 @@ import Testing
         #expect(query.orExpression == "\"swift\"* OR \"sqlite\"*")
     }
 
+    @Test func aSingleCharacterIsAWholeWordUnlessStarred() {
+        #expect(SearchQuery("k").expression == "\"k\"")
+        #expect(SearchQuery("k*").expression == "\"k\"*")
+        #expect(SearchQuery("ka").expression == "\"ka\"*")
+    }
+
     @Test func oneWordHasNoOrRetry() {
         #expect(SearchQuery("swift").orExpression == nil)
     }

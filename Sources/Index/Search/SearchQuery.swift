@@ -1,5 +1,5 @@
-/// A user's search text turned into an FTS5 expression plus filters. Plain words match as
-/// prefixes and are ANDed; `"phrases"`, `word*`, `-word`, `AND`/`OR`/`NOT` and parentheses work
+/// A user's search text turned into an FTS5 expression plus filters. Plain words (of two or more
+/// characters) match as prefixes and are ANDed; `"phrases"`, `word*`, `-word`, `AND`/`OR`/`NOT` and parentheses work
 /// as written (with an explicit operator, bare words match whole words, as in Basic Memory);
 /// `tag:x`, `type:x` and `in:folder/` filter. Text that does not form a valid query is searched
 /// as plain words, so a query never fails. Every term reaches FTS5 quoted, so nothing the user
@@ -44,10 +44,16 @@ struct SearchQuery: Equatable {
             if let filter = Filter(word) {
                 add(filter)
             } else {
-                items.append(Item(connector: .and, negated: false, node: .term(phrase: word, prefix: true)))
+                items.append(Item(connector: .and, negated: false, node: .term(phrase: word, prefix: Self.impliesPrefix(word))))
             }
         }
         build(from: items, mayRetryWithOr: true)
+    }
+
+    /// A plain word matches as a prefix unless it is a single character, whose prefix matches
+    /// most of the vocabulary (slow and useless); `x*` still asks for that explicitly.
+    static func impliesPrefix(_ word: String) -> Bool {
+        word.count > 1
     }
 
     private mutating func add(_ filter: Filter) {
@@ -236,7 +242,8 @@ struct SearchQuery: Equatable {
             case .word(let word, let negated):
                 let starred = word.hasSuffix("*")
                 return Item(connector: .and, negated: negated,
-                            node: .term(phrase: starred ? String(word.dropLast()) : word, prefix: starred || !exactWords))
+                            node: .term(phrase: starred ? String(word.dropLast()) : word,
+                                        prefix: starred || (!exactWords && SearchQuery.impliesPrefix(word))))
             case .phrase(let phrase, let negated):
                 return Item(connector: .and, negated: negated, node: .term(phrase: phrase, prefix: false))
             case .open:
