@@ -85,7 +85,7 @@ public enum Indexer {
                 let reached = done
                 writer.start { () throws(SQLError) in
                     try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
-                                    device: device, chunkSize: chunkSize)
+                                    device: device, chunkSize: chunkSize, onlyIfContentChanged: true)
                     progress?(reached, total)
                 }
             }

@@ -75,8 +75,10 @@ public final class NoteIndex: Sendable {
 
     /// Bulk indexing: writes, stamp updates and removals, `chunkSize` notes per transaction
     /// (over Turso one round trip each). `progress` hears the number of items written so far.
+    /// With `onlyIfContentChanged`, notes the index already holds with the same checksum keep
+    /// their version.
     public func apply(upserts: [NoteWrite], stampUpdates: [StampUpdate] = [], removals: [String] = [],
-                      device: String, chunkSize: Int = 200,
+                      device: String, chunkSize: Int = 200, onlyIfContentChanged: Bool = false,
                       progress: ((Int) -> Void)? = nil) throws(SQLError) {
         let now = Self.now()
         var pending: [SQLStatement] = []
@@ -92,7 +94,7 @@ public final class NoteIndex: Sendable {
         }
         let chunk = max(1, chunkSize)
         for write in upserts {
-            pending += NoteWriteStatements.upsert(write, device: device, at: now)
+            pending += NoteWriteStatements.upsert(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }

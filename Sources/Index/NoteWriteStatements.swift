@@ -9,8 +9,10 @@ enum NoteWriteStatements {
     private static let rowsPerInsert = 50
 
     /// Records the change (which fixes the new version), then replaces the note row, its
-    /// observations, links, tags and full-text row.
-    static func upsert(_ write: NoteWrite, device: String, at now: Int64) -> [SQLStatement] {
+    /// observations, links, tags and full-text row. With `onlyIfContentChanged`, a note already
+    /// indexed with the same checksum keeps its version and gets no change record (two indexers
+    /// racing over the same files then agree).
+    static func upsert(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
         let parsed = write.parsed
         let values = write.values
@@ -20,6 +22,7 @@ enum NoteWriteStatements {
                 SELECT ?1, CASE WHEN n.version IS NULL THEN 'created' ELSE 'changed' END, ?2,
                        COALESCE(n.version, (SELECT MAX(version) FROM changes WHERE path = ?1), 0) + 1, ?3, ?4
                 FROM (SELECT 1) LEFT JOIN notes n ON n.path = ?1
+                \(onlyIfContentChanged ? "WHERE n.checksum IS NOT ?2" : "")
                 """, [path, .text(write.checksum), .text(device), .integer(now)]),
             SQLStatement("""
                 INSERT INTO notes(path, permalink, title, type, checksum, size, mtime, version, updated_at, updated_by,
@@ -29,7 +32,9 @@ enum NoteWriteStatements {
                 ON CONFLICT(path) DO UPDATE SET
                     permalink = excluded.permalink, title = excluded.title, type = excluded.type,
                     checksum = excluded.checksum, size = excluded.size, mtime = excluded.mtime,
-                    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                    updated_at = CASE WHEN notes.version = excluded.version THEN notes.updated_at ELSE excluded.updated_at END,
+                    updated_by = CASE WHEN notes.version = excluded.version THEN notes.updated_by ELSE excluded.updated_by END,
+                    version = excluded.version,
                     frontmatter_state = excluded.frontmatter_state, metadata = excluded.metadata,
                     folder = excluded.folder, permalink_key = excluded.permalink_key, title_key = excluded.title_key,
                     path_key = excluded.path_key, stem_key = excluded.stem_key

@@ -118,6 +118,9 @@ import Workspace
         #expect(try index.count("notes_fts") == 400)
         #expect(try index.count("links") == 400)
         #expect(try index.count("tags") == 0)
+        // Whoever came second found the same content: no second version, no second change.
+        #expect(try index.count("changes") == 400)
+        #expect(try index.executor.execute(SQLStatement("SELECT max(version) FROM notes")).rows == [[.integer(1)]])
         #expect(try index.search(SearchRequest(text: "text 123")).hits.map(\.path) == ["f3/n123.md"])
         #expect(try index.executor.execute(SQLStatement("INSERT INTO notes_fts(notes_fts) VALUES ('integrity-check')")).rowsAffected >= 0)
     }
