@@ -14,6 +14,7 @@ public struct IndexStats: Sendable, Hashable {
     public var elapsed: Duration = .zero
 }
 
+/// Why an indexing run stopped.
 public enum IndexingError: Error, Sendable, Equatable {
     case scan(VaultScanError)
     case index(SQLError)

@@ -4,6 +4,7 @@ import Notes
 /// The search index over one vault: notes, their links, tags and observations, full text, and
 /// the change feed. Every call blocks and is safe from any thread; each write is one transaction.
 public final class NoteIndex: Sendable {
+    /// Where the SQL runs (local SQLite or Turso).
     public let executor: any SQLExecutor
 
     /// Opens the index, creating or migrating its schema; refuses an index from a newer notebridge.
