@@ -34,7 +34,9 @@ struct FrontmatterFields {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml, .basic)
+            // Explicit arguments: the default encoding reads the whole process environment on every call,
+            // and tag resolution runs regexes we don't need (values are kept as written).
+            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
         } catch let error as YamlError {
             return .failure(describe(error))
         } catch {

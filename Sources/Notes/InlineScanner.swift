@@ -36,41 +36,47 @@ struct InlineScanner {
 
     // MARK: Code spans
 
-    /// Byte ranges of `` `code` `` spans: a run of n backticks closed by the next run of exactly n.
+    /// Byte ranges of `` `code` `` spans, in order: a run of n backticks closed by the next run
+    /// of exactly n; an unmatched run is literal text.
     private func codeSpans(_ from: Int, _ to: Int) -> [Range<Int>] {
-        var spans: [Range<Int>] = []
+        var runs: [(start: Int, length: Int)] = []
         var i = from
         while i < to {
             let byte = text.bytes[i]
             if byte == ASCII.backslash { i += 2; continue }
             guard byte == ASCII.backtick else { i += 1; continue }
-            let runLength = backtickRun(at: i, to: to)
-            var j = i + runLength
-            var closed = false
-            while j < to {
-                guard text.bytes[j] == ASCII.backtick else { j += 1; continue }
-                let closing = backtickRun(at: j, to: to)
-                if closing == runLength {
-                    spans.append(i..<(j + closing))
-                    closed = true
-                    j += closing
-                    break
-                }
-                j += closing
-            }
-            i = closed ? j : i + runLength
+            var j = i
+            while j < to, text.bytes[j] == ASCII.backtick { j += 1 }
+            runs.append((i, j - i))
+            i = j
+        }
+        guard runs.count > 1 else { return [] }
+        // For each run, the index of the next run with the same length.
+        var nextSameLength = [Int?](repeating: nil, count: runs.count)
+        var lastByLength: [Int: Int] = [:]
+        for index in runs.indices.reversed() {
+            nextSameLength[index] = lastByLength[runs[index].length]
+            lastByLength[runs[index].length] = index
+        }
+        var spans: [Range<Int>] = []
+        var index = 0
+        while index < runs.count {
+            guard let closer = nextSameLength[index] else { index += 1; continue }
+            spans.append(runs[index].start..<(runs[closer].start + runs[closer].length))
+            index = closer + 1
         }
         return spans
     }
 
-    private func backtickRun(at i: Int, to: Int) -> Int {
-        var j = i
-        while j < to, text.bytes[j] == ASCII.backtick { j += 1 }
-        return j - i
-    }
-
+    /// The code span containing `offset`, if any (`code` is sorted and disjoint).
     private func inCode(_ offset: Int, _ code: [Range<Int>]) -> Range<Int>? {
-        code.first { $0.contains(offset) }
+        var low = 0
+        var high = code.count
+        while low < high {
+            let mid = (low + high) / 2
+            if code[mid].upperBound <= offset { low = mid + 1 } else { high = mid }
+        }
+        return low < code.count && code[low].contains(offset) ? code[low] : nil
     }
 
     // MARK: Relations
@@ -183,11 +189,14 @@ struct InlineScanner {
                                wikiLinks: [WikiLink]) -> [(Int, Relation)] {
         var found: [(Int, Relation)] = []
         var i = from
+        var nextWikiLink = 0
         while let textEnd = text.find("](", from: i, to: to) {
             i = textEnd + 2
-            guard inCode(textEnd, code) == nil, !wikiLinks.contains(where: { ($0.start..<$0.end).contains(textEnd) }),
-                  let open = openingBracket(before: textEnd, from: from),
-                  let close = (textEnd + 2..<to).first(where: { text.bytes[$0] == ASCII.closeParen }) else { continue }
+            while nextWikiLink < wikiLinks.count, wikiLinks[nextWikiLink].end <= textEnd { nextWikiLink += 1 }
+            let inWikiLink = nextWikiLink < wikiLinks.count && wikiLinks[nextWikiLink].start <= textEnd
+            guard let close = (textEnd + 2..<to).first(where: { text.bytes[$0] == ASCII.closeParen }) else { break }
+            guard inCode(textEnd, code) == nil, !inWikiLink,
+                  let open = openingBracket(before: textEnd, from: from) else { continue }
             if open > from, text.bytes[open - 1] == ASCII.bang { continue }
             let destination = text.string(textEnd + 2, close)
             guard let target = NoteLinks.resolveMarkdownPath(destination, folder: folder) else { continue }

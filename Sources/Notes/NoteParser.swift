@@ -71,14 +71,19 @@ public enum NoteParser {
         var number = body.line
         var scanned = 0
         while start < text.count {
-            let line = text.line(startingAt: start, number: number)
-            if scanned == maxStructuredLines || line.start >= maxStructuredBytes {
+            var line = text.line(startingAt: start, number: number)
+            let overLimit = scanned == maxStructuredLines || line.end > maxStructuredBytes
+            if overLimit {
                 problems.append(ParseProblem(
                     message: "Only the first \(maxStructuredLines) lines or \(maxStructuredBytes / 1024 / 1024) MB are read for observations, links and headings; the rest is kept as text.",
                     span: text.span(line, line.start, line.start)))
-                break
+                guard scanned < maxStructuredLines, line.start < maxStructuredBytes else { break }
+                // Read the part of the line that fits, cut at a character boundary.
+                line.end = maxStructuredBytes
+                while line.end > line.start, UTF8Bytes.isContinuation(text.bytes[line.end]) { line.end -= 1 }
             }
             scanner.scan(line, into: &found)
+            if overLimit { break }
             scanned += 1
             start = line.next
             number += 1

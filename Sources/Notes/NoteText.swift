@@ -12,6 +12,7 @@ struct LineRef {
 struct NoteText {
     let bytes: UnsafeBufferPointer<UInt8>
     let hasNUL: Bool
+    private let cursor = UTF16Cursor()
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -37,7 +38,7 @@ struct NoteText {
 
     /// A span on `line` covering bytes `from..<to`.
     func span(_ line: LineRef, _ from: Int, _ to: Int) -> TextSpan {
-        let utf16Start = UTF8Bytes.utf16Count(bytes, from: line.start, to: from)
+        let utf16Start = cursor.utf16Column(of: from, on: line, in: bytes)
         let utf16Length = UTF8Bytes.utf16Count(bytes, from: from, to: to)
         return TextSpan(line: line.number,
                         utf8: (from - line.start)..<(to - line.start),
@@ -80,6 +81,25 @@ struct NoteText {
             i += 1
         }
         return nil
+    }
+}
+
+/// Remembers the last UTF-16 column computed, so the spans of one line (found mostly left to
+/// right) cost one pass over the line instead of one pass each.
+private final class UTF16Cursor {
+    private var lineStart = -1
+    private var offset = 0
+    private var column = 0
+
+    func utf16Column(of target: Int, on line: LineRef, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if line.start != lineStart || target < offset {
+            lineStart = line.start
+            offset = line.start
+            column = 0
+        }
+        column += UTF8Bytes.utf16Count(bytes, from: offset, to: target)
+        offset = target
+        return column
     }
 }
 
