@@ -125,7 +125,7 @@ extension Server {
                                                   device: session.device)
             }
         } else if record == nil, let disk = file {
-            if case .indexed(let indexed) = try Indexer.indexFile(root: session.root.path, path: path.relative,
+            if case .indexed(let indexed) = try Indexer.indexFile(root: session.root, path: path.relative,
                                                                   into: session.index, device: session.device) {
                 record = indexed
             }
