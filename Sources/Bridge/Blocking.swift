@@ -15,9 +15,13 @@ enum Blocking {
         static func format(_ s: Double) -> String { s == s.rounded() ? String(Int(s)) : String(format: "%.1f", s) }
     }
 
-    /// Cancelling the calling task stops the wait (CancellationError); the work itself runs on.
+    /// Set while answering a client request: cancelling it (`$/cancelRequest`) then ends the wait with
+    /// CancellationError while the work runs on. Background work (the change monitor) waits to the end.
+    @TaskLocal static var stopsWaitingOnCancel = false
+
     static func run<T: Sendable>(_ what: String, timeout: Double, _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let outcome = Outcome<T>()
+        let stopsWaitingOnCancel = stopsWaitingOnCancel
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outcome.wait(continuation)
@@ -27,7 +31,7 @@ enum Blocking {
                 }
             }
         } onCancel: {
-            outcome.finish(.failure(CancellationError()))
+            if stopsWaitingOnCancel { outcome.finish(.failure(CancellationError())) }
         }
     }
 
