@@ -111,12 +111,12 @@ extension Server {
     /// Blocking: the note as the index and the mount agree on it now. When the mount lags behind
     /// the index, the base keeps the index's version but the mount's checksum, so a save from it
     /// cannot win the compare-and-swap until the mount has caught up.
-    func currentBase(_ path: ResolvedPath, session: VaultSession) throws -> BaseState {
+    func currentBase(_ path: ResolvedPath, session: VaultSession, freshnessWait: Double = 2) throws -> BaseState {
         var record = try session.index.record(path: path.relative)
         var file = try NoteFile.read(path)
         if let known = record, file?.checksum != known.checksum {
             if let fresh = try? session.freshness.read(path, checksum: known.checksum, size: known.size,
-                                                       deadline: Date().addingTimeInterval(2)) {
+                                                       deadline: Date().addingTimeInterval(freshnessWait)) {
                 file = fresh
             } else if let disk = file, disk.mtime > known.mtime {
                 // Written by something that bypassed the index: record it.
