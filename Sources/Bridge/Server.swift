@@ -69,7 +69,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 connection.respond(id, .failure(.methodNotFound(method)))
                 return
             }
-            connection.answer(id) { [self] in try await handler(self, Params(params)) }
+            connection.answer(id) { [self] in
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+            }
         }
     }
 
