@@ -30,6 +30,7 @@ extension Server {
             actions.append(action("Reload (take the version from \(remote.device ?? "elsewhere"))", edit: text,
                                   command: "notebridge.acceptRemote", preferred: !document.isDirty))
         }
+        actions += linkCodeActions(params, document: document)
         return .array(actions)
     }
 
@@ -85,6 +86,8 @@ extension Server {
             monitor?.pollNow()
             return ["added": JSONValue(stats.added), "updated": JSONValue(stats.updated), "removed": JSONValue(stats.removed),
                     "unchanged": JSONValue(stats.unchanged)]
+        case "notebridge.check": return try await checkVault()
+        case "notebridge.createNote": return try await createNote(arguments)
         default:
             throw ResponseError.invalidParams("command: unknown command '\(command)' (known: \(Capabilities.commands.joined(separator: ", ")))")
         }
