@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP"]),
         .target(name: "Bridge", dependencies: ["JSONRPC", "Notes", "Index", "Workspace", "Merge"]),
         .executableTarget(name: "notebridge", dependencies: [
-            "Bridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Bridge", "Index", "JSON", "JSONRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON"], path: "Benchmarks/JSONRPCBench"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge"]),
         .testTarget(name: "IndexTests", dependencies: ["Index"]),

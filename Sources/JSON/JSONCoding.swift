@@ -21,9 +21,11 @@ extension JSONValue {
                        buffer.count, flags, &error)
         }
         guard let root else {
-            let message = withUnsafeBytes(of: error.text) { raw in
+            var message = withUnsafeBytes(of: error.text) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            // jansson's wording for bytes that are not UTF-8 does not say so.
+            if message.hasPrefix("unable to decode byte") { message = "not UTF-8: " + message }
             throw JSONParseError(message: message, line: Int(error.line), column: Int(error.column))
         }
         defer { json_decref(root) }
@@ -95,15 +97,24 @@ extension JSONValue {
 
     /// Compact JSON text as UTF-8 bytes.
     public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(to: &bytes)
+        return bytes
+    }
+
+    /// Appends compact JSON text to `bytes` in one pass over the value.
+    public func append(to bytes: inout [UInt8]) {
         let root = makeJansson()
         defer { json_decref(root) }
         let flags = Int(JSON_COMPACT | JSON_ENCODE_ANY)
-        let size = json_dumpb(root, nil, 0, flags)
-        var bytes = [UInt8](repeating: 0, count: size)
-        bytes.withUnsafeMutableBytes { buffer in
-            _ = json_dumpb(root, buffer.baseAddress?.assumingMemoryBound(to: CChar.self), size, flags)
+        withUnsafeMutablePointer(to: &bytes) { output in
+            _ = json_dump_callback(root, { chunk, size, context in
+                guard let chunk, let context else { return 0 }
+                let output = context.assumingMemoryBound(to: [UInt8].self)
+                output.pointee.append(contentsOf: UnsafeRawBufferPointer(start: chunk, count: size))
+                return 0
+            }, output, flags)
         }
-        return bytes
     }
 
     public func serializedString() -> String { String(decoding: serialized(), as: UTF8.self) }
