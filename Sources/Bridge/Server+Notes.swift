@@ -179,7 +179,7 @@ extension Server {
                 self.monitor?.noteKnown(path: path.relative, checksum: nil)
                 if unlink(path.absolute) != 0 && errno != ENOENT {
                     let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    _ = try? Indexer.indexFile(root: session.root.path, path: path.relative, into: session.index,
+                    _ = try? Indexer.indexFile(root: session.root, path: path.relative, into: session.index,
                                                device: session.device)
                     throw error
                 }

@@ -11,6 +11,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let documents = DocumentStore()
     let debouncer = Debouncer()
     let servedVersions = ServedVersions()
+    let linkChecks = LinkDiagnosticsCache()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
@@ -69,7 +70,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 connection.respond(id, .failure(.methodNotFound(method)))
                 return
             }
-            connection.answer(id) { [self] in try await handler(self, Params(params)) }
+            connection.answer(id) { [self] in
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+            }
         }
     }
 
@@ -105,6 +108,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
         "workspace/symbol": { try await $0.workspaceSymbol($1) },
         "workspace/executeCommand": { try await $0.executeCommand($1) },
         "textDocument/codeAction": { try await $0.codeAction($1) },
+        "textDocument/completion": { try await $0.completion($1) },
+        "textDocument/definition": { try await $0.definition($1) },
+        "textDocument/references": { try await $0.references($1) },
+        "textDocument/hover": { try await $0.hover($1) },
+        "textDocument/documentSymbol": { try await $0.documentSymbol($1) },
+        "textDocument/prepareRename": { try await $0.prepareRename($1) },
+        "textDocument/rename": { try await $0.rename($1) },
     ]
 
     // MARK: - Lifecycle
@@ -168,6 +178,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     }
 
     var clientSupportsProgress: Bool { lock.withLock { _clientSupportsProgress } }
+    var clientCapabilities: JSONValue { lock.withLock { initializeParams?["capabilities"] ?? .null } }
 
     func startMonitor(_ monitor: ChangeMonitor) { lock.withLock { _monitor = monitor } }
 }
