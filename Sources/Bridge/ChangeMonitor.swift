@@ -20,6 +20,7 @@ final class ChangeMonitor: @unchecked Sendable {
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
+    private var ownChangesThrough: Int64 = 0
     private var known: [String: String?] = [:]       // path → last checksum announced or written (nil: deleted)
     private var tasks: [Task<Void, Never>] = []
     private var watcher: FileWatcher?
@@ -50,9 +51,13 @@ final class ChangeMonitor: @unchecked Sendable {
         self.beforeScan = beforeScan
     }
 
-    /// Starts watching; changes already in the feed at `seq` are taken as known.
-    func start(fromSeq seq: Int64) {
-        lock.withLock { lastSeq = seq }
+    /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
+    /// device's own changes up to `ownThrough` (the initial index it just recorded).
+    func start(fromSeq seq: Int64, ignoringOwnChangesThrough ownThrough: Int64 = 0) {
+        lock.withLock {
+            lastSeq = seq
+            ownChangesThrough = ownThrough
+        }
         do {
             watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
@@ -132,7 +137,8 @@ final class ChangeMonitor: @unchecked Sendable {
             lastSeq = last.seq
             var fresh: [ChangeRecord] = []
             for change in changes {
-                if ownWrites.consume(path: change.path, checksum: change.checksum) {
+                if ownWrites.consume(path: change.path, checksum: change.checksum)
+                    || (change.seq <= ownChangesThrough && change.device == device) {
                     known[change.path] = .some(change.checksum)
                     continue
                 }

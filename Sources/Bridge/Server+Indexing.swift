@@ -25,9 +25,8 @@ extension Server {
                 await self?.announce(changes, session: session)
             }
             startMonitor(monitor)
-            monitor.start(fromSeq: try await Blocking.run("reading the change feed", timeout: 60) {
-                max(startSeq, try session.index.latestChangeSeq())
-            })
+            let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
+            monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)
             // Ended only now, so a client that waits for it knows later writes will be noticed.
             progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
         } catch {
