@@ -942,6 +942,9 @@ def main(argv=None):
         print(f"cannot open database {options.db}: {error}", file=sys.stderr)
         return 2
 
+    # A launcher may leave SIGTERM ignored or blocked (both survive exec); stopping by PID must work.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
     state = ServerState(options.db, options.token, options.latency_ms)
     HranaHandler.verbose = options.verbose
     server = HranaHTTPServer(options.port, state)
