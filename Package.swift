@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP"]),
         .target(name: "Bridge", dependencies: ["JSONRPC", "Notes", "Index", "Workspace", "Merge"]),
         .executableTarget(name: "notebridge", dependencies: [
-            "Bridge", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Bridge", "Index", "JSON", "JSONRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON"], path: "Benchmarks/JSONRPCBench"),
 

@@ -23,6 +23,14 @@ public struct Observation: Sendable, Hashable {
     public var tags: [String]          // without '#'
     public var context: String?        // the last (…) on the line
     public var span: TextSpan          // the whole observation text on its line
+
+    public init(category: String, content: String, tags: [String], context: String?, span: TextSpan) {
+        self.category = category
+        self.content = content
+        self.tags = tags
+        self.context = context
+        self.span = span
+    }
 }
 
 public struct Relation: Sendable, Hashable {
@@ -32,22 +40,47 @@ public struct Relation: Sendable, Hashable {
     public var context: String?
     public var span: TextSpan          // the whole [[…]] link
     public var isInline: Bool          // true for links_to found in prose or non-relation list items
+
+    public init(type: String, target: String, alias: String?, context: String?, span: TextSpan, isInline: Bool) {
+        self.type = type
+        self.target = target
+        self.alias = alias
+        self.context = context
+        self.span = span
+        self.isInline = isInline
+    }
 }
 
 public struct Heading: Sendable, Hashable {
     public var level: Int
     public var text: String
     public var span: TextSpan
+
+    public init(level: Int, text: String, span: TextSpan) {
+        self.level = level
+        self.text = text
+        self.span = span
+    }
 }
 
 public struct TagOccurrence: Sendable, Hashable {
     public var name: String            // without '#'
     public var span: TextSpan          // including '#'
+
+    public init(name: String, span: TextSpan) {
+        self.name = name
+        self.span = span
+    }
 }
 
 public struct ParseProblem: Sendable, Hashable {
     public var message: String
     public var span: TextSpan?
+
+    public init(message: String, span: TextSpan?) {
+        self.message = message
+        self.span = span
+    }
 }
 
 /// Everything notebridge knows about one note after parsing its text. Pure data.
@@ -66,4 +99,24 @@ public struct ParsedNote: Sendable, Hashable {
     public var headings: [Heading]
     public var tagOccurrences: [TagOccurrence]
     public var problems: [ParseProblem]
+
+    public init(title: String, type: String, permalink: String, frontmatterPermalink: String?, tags: [String],
+                metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
+                observations: [Observation], relations: [Relation], headings: [Heading],
+                tagOccurrences: [TagOccurrence], problems: [ParseProblem]) {
+        self.title = title
+        self.type = type
+        self.permalink = permalink
+        self.frontmatterPermalink = frontmatterPermalink
+        self.tags = tags
+        self.metadata = metadata
+        self.frontmatterState = frontmatterState
+        self.bodyStartLine = bodyStartLine
+        self.body = body
+        self.observations = observations
+        self.relations = relations
+        self.headings = headings
+        self.tagOccurrences = tagOccurrences
+        self.problems = problems
+    }
 }

@@ -30,8 +30,10 @@ final class LocalHTTPServer {
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        // Foundation's waitUntilExit() can hang on Linux; poll with a deadline instead.
+        kill(process.processIdentifier, SIGKILL)  // SIGTERM may be blocked in children of the test runner
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
         try? FileManager.default.removeItem(at: directory)
     }
 }

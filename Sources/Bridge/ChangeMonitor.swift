@@ -1,0 +1,223 @@
+import Foundation
+import Index
+import JSONRPC
+import Workspace
+
+/// Finds out about changes made anywhere and reports each once. Three sources feed it:
+/// the index's change feed (saves by other bridges and devices), inotify on the root, and a
+/// periodic stat scan (writers that bypass everything). inotify and the scan only re-index
+/// what changed; the change feed is the single place changes are announced from, which also
+/// de-duplicates them by path and checksum.
+final class ChangeMonitor: @unchecked Sendable {
+    private let root: VaultRoot
+    private let index: NoteIndex
+    private let device: String
+    private let ownWrites: OwnWrites
+    private let pollInterval: Double?
+    private let scanInterval: Double
+    private let onChanges: @Sendable ([ChangeRecord]) async -> Void
+
+    private let lock = NSLock()
+    private var lastSeq: Int64 = 0
+    private var known: [String: String?] = [:]       // path → last checksum announced or written (nil: deleted)
+    private var tasks: [Task<Void, Never>] = []
+    private var watcher: FileWatcher?
+    private let wakeup = AsyncWakeup()
+
+    /// Activity counters, for `notebridge watch`'s status line.
+    struct Counters: Sendable {
+        var filesReindexed = 0
+        var scans = 0
+        var changesAnnounced = 0
+        var lastError: String?
+        var lastActivity: Date?
+    }
+    private var counters = Counters()
+    private var inFlight = 0
+
+    /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
+    init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
+         scanInterval: Double, onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+        self.root = root
+        self.index = index
+        self.device = device
+        self.ownWrites = ownWrites
+        self.pollInterval = pollInterval
+        self.scanInterval = scanInterval
+        self.onChanges = onChanges
+    }
+
+    /// Starts watching; changes already in the feed at `seq` are taken as known.
+    func start(fromSeq seq: Int64) {
+        lock.withLock { lastSeq = seq }
+        do {
+            watcher = try FileWatcher(root: root) { [weak self] paths in
+                guard let self else { return }
+                Task { await self.reindex(paths) }
+            }
+        } catch {
+            Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
+        }
+        let poll = Task { [weak self, pollInterval, wakeup] in
+            guard let pollInterval else { return }
+            while !Task.isCancelled {
+                await self?.pollFeed()
+                await wakeup.wait(timeout: pollInterval)
+            }
+        }
+        let scan = Task { [weak self, scanInterval] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(scanInterval))
+                await self?.scan()
+            }
+        }
+        lock.withLock { tasks = [poll, scan] }
+    }
+
+    func stop() {
+        watcher?.stop()
+        lock.withLock { tasks.forEach { $0.cancel() } }
+    }
+
+    /// Stops, then waits (up to `timeout` seconds) for a re-index or scan in flight to finish its
+    /// transaction.
+    func stopAndDrain(timeout: Double) -> Bool {
+        stop()
+        let deadline = Date().addingTimeInterval(timeout)
+        while lock.withLock({ inFlight > 0 }) {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return true
+    }
+
+    var activity: Counters { lock.withLock { counters } }
+
+    private func track<T>(_ work: () async throws -> T) async rethrows -> T {
+        lock.withLock { inFlight += 1 }
+        defer { lock.withLock { inFlight -= 1 } }
+        return try await work()
+    }
+
+    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false) {
+        lock.withLock {
+            counters.filesReindexed += reindexed
+            if scanned { counters.scans += 1 }
+            if let error { counters.lastError = "\(error)" }
+            counters.lastActivity = Date()
+        }
+    }
+
+    /// Remember what this bridge itself now holds for a path (after open, save or reload).
+    func noteKnown(path: String, checksum: String?) { lock.withLock { known[path] = .some(checksum) } }
+
+    func pollNow() { wakeup.signal() }
+
+    private func pollFeed() async {
+        let after = lock.withLock { lastSeq }
+        let changes: [ChangeRecord]
+        do {
+            changes = try await Blocking.run("reading the change feed", timeout: max(10, (pollInterval ?? 1) * 5)) { [index] in
+                try index.changes(after: after, limit: 500)
+            }
+        } catch {
+            Log.warning("change feed: \(error)")
+            return
+        }
+        guard let last = changes.last else { return }
+        let fresh: [ChangeRecord] = lock.withLock {
+            lastSeq = last.seq
+            var fresh: [ChangeRecord] = []
+            for change in changes {
+                if ownWrites.consume(path: change.path, checksum: change.checksum) {
+                    known[change.path] = .some(change.checksum)
+                    continue
+                }
+                if let seen = known[change.path], seen == change.checksum { continue }
+                known[change.path] = .some(change.checksum)
+                fresh.append(change)
+            }
+            return fresh
+        }
+        lock.withLock { counters.changesAnnounced += fresh.count }
+        if !fresh.isEmpty { await onChanges(fresh) }
+        if changes.count == 500 { pollNow() }
+    }
+
+    /// Re-indexes files inotify named, skipping those whose size and mtime the index already has
+    /// (that also skips our own saves without opening the files).
+    private func reindex(_ paths: [String]) async {
+        do {
+            let count = try await track {
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device] in
+                    var count = 0
+                    for path in paths {
+                        let resolved = try root.resolve(relativePath: path)
+                        let record = try index.record(path: path)
+                        if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
+                            continue
+                        }
+                        _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            record(error: nil, reindexed: count)
+        } catch {
+            record(error: error)
+            Log.warning("re-indexing \(paths.count) changed file(s): \(error)")
+        }
+        pollNow()
+    }
+
+    private func scan() async {
+        do {
+            let stats = try await track {
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
+                    try Indexer.index(root: root, into: index, device: device)
+                }
+            }
+            record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)
+            if stats.added + stats.updated + stats.removed > 0 { pollNow() }
+        } catch {
+            record(error: error, scanned: true)
+            Log.warning("scan of \(root.path): \(error)")
+        }
+    }
+}
+
+/// Lets a sleeping loop be woken early.
+actor AsyncWakeup {
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pending = false
+
+    func wait(timeout: Double) async {
+        if pending {
+            pending = false
+            return
+        }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(timeout))
+            await self?.resume()
+        }
+        await withCheckedContinuation { waiter = $0 }
+        timer.cancel()
+    }
+
+    nonisolated func signal() { Task { await self.resumeOrMark() } }
+
+    private func resume() {
+        waiter?.resume()
+        waiter = nil
+    }
+
+    private func resumeOrMark() {
+        if let waiter {
+            waiter.resume()
+            self.waiter = nil
+        } else {
+            pending = true
+        }
+    }
+}

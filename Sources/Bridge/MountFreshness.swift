@@ -1,0 +1,38 @@
+import Foundation
+import Notes
+import Workspace
+
+/// Reads a note as the index says it should be. An rclone mount can show a stale or torn
+/// version for a while after another device wrote it; we stat first (cheap, and it does not
+/// delay uploads), ask rclone to re-list the folder when we can, and re-read with backoff
+/// until the checksum matches or the deadline passes. We never loop on open().
+struct MountFreshness: Sendable {
+    var remoteControl: RcloneRemoteControl?
+
+    struct Stale: Error, CustomStringConvertible {
+        var path: String
+        var description: String {
+            "the newer version of \(path) saved on another device has not reached this mount yet; try again shortly"
+        }
+    }
+
+    /// The file with `checksum` (and `size` if known), or throws `Stale` after `deadline`.
+    func read(_ path: ResolvedPath, checksum: String, size: Int64?, deadline: Date) throws -> NoteFile {
+        var delay = 0.05
+        var refreshed = false
+        while true {
+            let stamp = NoteFile.stamp(path)
+            if size == nil || stamp?.size == size, let file = try NoteFile.read(path), file.checksum == checksum {
+                return file
+            }
+            if Date() >= deadline { throw Stale(path: path.relative) }
+            if let remoteControl, !refreshed || delay >= 0.4 {
+                let folder = (path.relative as NSString).deletingLastPathComponent
+                try? remoteControl.refresh(directory: folder)
+                refreshed = true
+            }
+            Thread.sleep(forTimeInterval: min(delay, max(0, deadline.timeIntervalSinceNow)))
+            delay = min(delay * 2, 1.0)
+        }
+    }
+}

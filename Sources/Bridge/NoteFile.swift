@@ -1,0 +1,48 @@
+import Foundation
+import Notes
+import Workspace
+
+/// One read of a note file: its bytes and the stat facts the index stores.
+struct NoteFile: Sendable {
+    var bytes: [UInt8]
+    var size: Int64
+    var mtime: Int64            // nanoseconds since 1970
+    var checksum: String
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// nil when the file does not exist; throws for any other failure (EIO on a mount, …).
+    static func read(_ path: ResolvedPath) throws -> NoteFile? {
+        let fd = open(path.absolute, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw FileError(operation: "open", path: path.relative, code: errno)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileError(operation: "stat", path: path.relative, code: errno) }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(operation: "read", path: path.relative, code: errno)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return NoteFile(bytes: bytes, size: Int64(bytes.count), mtime: mtimeNanoseconds(info), checksum: Checksum.sha256(bytes))
+    }
+
+    /// Size and mtime without opening the file (opening one on an rclone mount delays its upload).
+    static func stamp(_ path: ResolvedPath) -> (size: Int64, mtime: Int64)? {
+        var info = stat()
+        guard lstat(path.absolute, &info) == 0 else { return nil }
+        return (Int64(info.st_size), mtimeNanoseconds(info))
+    }
+
+    static func mtimeNanoseconds(_ info: stat) -> Int64 {
+        Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Index
+import Merge
+import Notes
+import Workspace
+
+struct SaveInput: Sendable {
+    var path: ResolvedPath
+    var text: String
+    var baseVersion: Int64          // 0: the editor believes the note does not exist yet
+    var baseChecksum: String?
+    var baseText: String?           // needed to merge; nil when the client did not give us a base
+    var force: Bool
+}
+
+struct SaveOutput: Sendable {
+    enum Status: String, Sendable { case saved, merged, conflict, unchanged }
+    var status: Status
+    var record: NoteRecord          // what the index holds for the note now
+    var text: String                // the note's text now (merged text, or theirs after a conflict)
+    var conflict: ConflictState?
+}
+
+/// The save algorithm of DESIGN.md: temp file beside the target, compare-and-swap in the index,
+/// rename; on a lost swap a 3-way merge, and when that is not clean a conflict copy of ours.
+/// Blocking; the server runs it off the JSON-RPC thread with a deadline.
+final class SaveCoordinator: Sendable {
+    let root: VaultRoot
+    let index: NoteIndex
+    let device: String
+    let freshness: MountFreshness
+    let ownWrites: OwnWrites
+    private let pathLocks = PathLocks()
+
+    init(root: VaultRoot, index: NoteIndex, device: String, freshness: MountFreshness, ownWrites: OwnWrites) {
+        self.root = root
+        self.index = index
+        self.device = device
+        self.freshness = freshness
+        self.ownWrites = ownWrites
+    }
+
+    func save(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
+        try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) }
+    }
+
+    private func saveLocked(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
+        let path = input.path
+        let ours = Array(input.text.utf8)
+        let oursChecksum = Checksum.sha256(ours)
+        let disk = try NoteFile.read(path)
+        var current = try index.record(path: path.relative)
+
+        if input.force {
+            let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0)
+            if let won { return SaveOutput(status: .saved, record: won, text: input.text) }
+            throw SaveRace(path: path.relative)
+        }
+
+        let diskIsBase = disk?.checksum == input.baseChecksum
+        if diskIsBase, (current?.version ?? 0) == input.baseVersion, current?.checksum == input.baseChecksum {
+            if oursChecksum == input.baseChecksum, let current {
+                return SaveOutput(status: .unchanged, record: current, text: input.text)
+            }
+            if let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: input.baseVersion) {
+                return SaveOutput(status: .saved, record: won, text: input.text)
+            }
+            current = try index.record(path: path.relative)
+        }
+
+        // Someone else's version stands between our base and us. Find out what it is.
+        for _ in 0..<3 {
+            let theirs = try theirVersion(disk: diskIsBase ? nil : disk, index: current, at: path, deadline: deadline)
+            guard let theirs else {
+                // Deleted elsewhere: saving brings the note back, which loses nothing.
+                if let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0) {
+                    return SaveOutput(status: .saved, record: won, text: input.text)
+                }
+                current = try index.record(path: path.relative)
+                continue
+            }
+            if theirs.record.checksum == oursChecksum {
+                return SaveOutput(status: .unchanged, record: theirs.record, text: input.text)
+            }
+            let merge = input.baseText.map { ThreeWayMerge.merge(base: $0, ours: input.text, theirs: theirs.text) }
+            switch merge {
+            case .clean(let merged):
+                let bytes = Array(merged.utf8)
+                if let won = try commit(bytes, checksum: Checksum.sha256(bytes), at: path, baseVersion: theirs.record.version) {
+                    return SaveOutput(status: .merged, record: won, text: merged)
+                }
+                current = try index.record(path: path.relative)
+            case .conflict(let hunks, let markedText):
+                return try keepConflict(input, theirs: theirs, hunks: hunks, markedText: markedText)
+            case nil:
+                let whole = ConflictHunk(baseLines: 0..<0, oursLines: 0..<lineCount(input.text),
+                                         theirsLines: 0..<lineCount(theirs.text), base: "", ours: input.text, theirs: theirs.text)
+                return try keepConflict(input, theirs: theirs, hunks: [whole], markedText: theirs.text)
+            }
+        }
+        throw SaveRace(path: path.relative)
+    }
+
+    /// Writes `bytes` to a temp file, swaps the index from `baseVersion`, renames on success.
+    /// nil when the swap lost (the temp file is removed).
+    private func commit(_ bytes: [UInt8], checksum: String, at path: ResolvedPath, baseVersion: Int64) throws -> NoteRecord? {
+        let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
+        var renamed = false
+        defer { if !renamed { AtomicFile.discard(temporary: temporary) } }
+        var info = stat()
+        let mtime = stat(temporary, &info) == 0 ? NoteFile.mtimeNanoseconds(info) : 0
+        let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: path.relative)
+        ownWrites.insert(path: path.relative, checksum: checksum)
+        let outcome = try index.save(path: path.relative, baseVersion: baseVersion, parsed: parsed, checksum: checksum,
+                                     size: Int64(bytes.count), mtime: mtime, device: device)
+        guard case .won(let record) = outcome else {
+            ownWrites.remove(path: path.relative, checksum: checksum)
+            return nil
+        }
+        do {
+            try AtomicFile.commit(temporary: temporary, to: path)
+            renamed = true
+        } catch {
+            // The index now names bytes the mount does not have: put the file's real state back.
+            if let file = try? NoteFile.read(path) {
+                _ = try? index.upsert(path: path.relative, parsed: NoteParser.parse(file.text, path: path.relative),
+                                      checksum: file.checksum, size: file.size, mtime: file.mtime, device: device)
+            } else {
+                _ = try? index.remove(path: path.relative, device: device)
+            }
+            throw error
+        }
+        return record
+    }
+
+    struct Theirs {
+        var record: NoteRecord
+        var text: String
+    }
+
+    /// The version that beat ours: what the index holds, read from the mount once it shows it;
+    /// or, when a writer bypassed the index, what the mount shows (recorded in the index first).
+    private func theirVersion(disk: NoteFile?, index current: NoteRecord?, at path: ResolvedPath,
+                              deadline: Date) throws -> Theirs? {
+        if let disk {
+            if disk.checksum == current?.checksum, let current { return Theirs(record: current, text: disk.text) }
+            let record = try index.upsert(path: path.relative, parsed: NoteParser.parse(disk.text, path: path.relative),
+                                          checksum: disk.checksum, size: disk.size, mtime: disk.mtime, device: device)
+            return Theirs(record: record, text: disk.text)
+        }
+        guard let current else { return nil }
+        let file = try freshness.read(path, checksum: current.checksum, size: current.size, deadline: deadline)
+        return Theirs(record: current, text: file.text)
+    }
+
+    private func keepConflict(_ input: SaveInput, theirs: Theirs, hunks: [ConflictHunk], markedText: String) throws -> SaveOutput {
+        let copy = ConflictCopy.path(for: input.path, device: device, at: Date(), in: root)
+        try AtomicFile.write(Array(input.text.utf8), to: copy)
+        let state = ConflictState(theirs: BaseState(version: theirs.record.version, checksum: theirs.record.checksum, text: theirs.text),
+                                  ours: input.text, copyPath: copy.relative, hunks: hunks, markedText: markedText)
+        return SaveOutput(status: .conflict, record: theirs.record, text: theirs.text, conflict: state)
+    }
+
+    private func lineCount(_ text: String) -> Int { text.isEmpty ? 0 : text.split(separator: "\n", omittingEmptySubsequences: false).count }
+}
+
+struct SaveRace: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "\(path) kept changing while saving; your text is unsaved, try again" }
+}
+
+/// Serialises saves of one path within this process.
+final class PathLocks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var locks: [String: NSLock] = [:]
+
+    func withLock<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
+        let pathLock = lock.withLock {
+            if let existing = locks[path] { return existing }
+            let created = NSLock()
+            locks[path] = created
+            return created
+        }
+        pathLock.lock()
+        defer { pathLock.unlock() }
+        return try body()
+    }
+}
+
+/// The (path, checksum) pairs this bridge itself is writing, so the change feed does not
+/// announce our own saves back to us.
+final class OwnWrites: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pending: Set<String> = []
+
+    func insert(path: String, checksum: String) { _ = lock.withLock { pending.insert(path + "\0" + checksum) } }
+    func remove(path: String, checksum: String) { _ = lock.withLock { pending.remove(path + "\0" + checksum) } }
+    /// True once per recorded write.
+    func consume(path: String, checksum: String?) -> Bool {
+        guard let checksum else { return false }
+        return lock.withLock { pending.remove(path + "\0" + checksum) != nil }
+    }
+}

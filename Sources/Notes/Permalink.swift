@@ -1,0 +1,124 @@
+import Foundation
+
+/// Basic Memory's permalink rules (`generate_permalink`): paths and titles become lower-case
+/// kebab-case slugs; folders are kept, Latin accents become ASCII, CJK text is kept as is.
+public enum Permalink {
+    /// The permalink of a note file, e.g. `specs/API (v2).md` → `specs/api-v2`.
+    public static func generate(fromPath path: String) -> String {
+        slug(dropKnownExtension(path.precomposedStringWithCanonicalMapping))
+    }
+
+    /// A free string (a link target, a title) slugged the same way; only `.md` is dropped.
+    public static func normalize(_ s: String) -> String {
+        var text = s.precomposedStringWithCanonicalMapping
+        for suffix in [".md", ".markdown"] where text.lowercased().hasSuffix(suffix) {
+            text = String(text.dropLast(suffix.count))
+        }
+        return slug(text)
+    }
+
+    /// Extensions Basic Memory strips (it asks Python's `mimetypes`); others, like the `0` of
+    /// `Version 2.0.0`, are part of the name.
+    private static let knownExtensions: Set<String> = [
+        "md", "markdown", "txt", "text", "html", "htm", "xml", "json", "csv", "tsv", "pdf", "rtf",
+        "png", "jpg", "jpeg", "gif", "svg", "webp", "bmp", "ico", "tif", "tiff", "heic",
+        "mp3", "mp4", "m4a", "wav", "ogg", "webm", "mov", "avi", "mkv", "flac",
+        "zip", "gz", "tar", "tgz", "bz2", "7z", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt",
+        "js", "mjs", "css", "py", "c", "h", "sh", "ics", "epub", "tex", "yaml", "yml", "toml",
+    ]
+
+    private static func dropKnownExtension(_ path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path }
+        let ext = name[name.index(after: dot)...].lowercased()
+        guard knownExtensions.contains(ext) else { return path }
+        return String(path.dropLast(ext.count + 1))
+    }
+
+    private static func slug(_ text: String) -> String {
+        let ascii = transliterated(text)
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(ascii.count + 8)
+        var previous: Unicode.Scalar?
+        for scalar in ascii {
+            if let before = previous, needsHyphen(between: before, and: scalar) { out.append("-") }
+            previous = scalar
+            switch scalar {
+            case "A"..."Z": out.append(Unicode.Scalar(scalar.value + 32)!)
+            case "a"..."z", "0"..."9", "/", ".", "-": out.append(scalar)
+            case "'": break
+            default: out.append(isCJK(scalar) ? scalar : "-")
+            }
+        }
+        var result = ""
+        var segment = ""
+        for scalar in out {
+            if scalar == "/" {
+                result += trimHyphens(segment) + "/"
+                segment = ""
+            } else if scalar == "-", segment.unicodeScalars.last == "-" {
+                continue
+            } else {
+                segment.unicodeScalars.append(scalar)
+            }
+        }
+        return result + trimHyphens(segment)
+    }
+
+    /// camelCase boundaries, and boundaries between CJK and ASCII letters or digits.
+    private static func needsHyphen(between a: Unicode.Scalar, and b: Unicode.Scalar) -> Bool {
+        if isLowerOrDigit(a), ("A"..."Z").contains(b) { return true }
+        if isCJK(a), isASCIIAlphanumeric(b) { return true }
+        if isASCIIAlphanumeric(a), isCJK(b) { return true }
+        return false
+    }
+
+    /// The text as ASCII plus CJK: other scripts are transliterated (as `unidecode` does),
+    /// full-width punctuation next to CJK is dropped, and anything left without an ASCII
+    /// form (emoji, symbols) is dropped.
+    private static func transliterated(_ text: String) -> [Unicode.Scalar] {
+        let scalars = Array(text.unicodeScalars)
+        let hasCJK = scalars.contains(where: isCJK)
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
+        var pending = String.UnicodeScalarView()
+        func flush() {
+            guard !pending.isEmpty else { return }
+            let latin = String(pending).applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false)
+            out.append(contentsOf: (latin ?? "").unicodeScalars.filter(\.isASCII))
+            pending = String.UnicodeScalarView()
+        }
+        for scalar in scalars {
+            if scalar.isASCII || isCJK(scalar) {
+                flush()
+                out.append(scalar)
+            } else if hasCJK, (0xFF00...0xFFEF).contains(scalar.value) {
+                flush()
+            } else {
+                pending.append(scalar)
+            }
+        }
+        flush()
+        return out
+    }
+
+    private static func trimHyphens(_ s: String) -> String {
+        var scalars = Substring(s).unicodeScalars[...]
+        while scalars.first == "-" { scalars.removeFirst() }
+        while scalars.last == "-" { scalars.removeLast() }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    private static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x4E00...0x9FFF, 0x3000...0x303F, 0x3400...0x4DBF: return true
+        default: return false
+        }
+    }
+
+    private static func isLowerOrDigit(_ s: Unicode.Scalar) -> Bool { ("a"..."z").contains(s) || ("0"..."9").contains(s) }
+
+    private static func isASCIIAlphanumeric(_ s: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(s) || ("A"..."Z").contains(s) || ("0"..."9").contains(s)
+    }
+}

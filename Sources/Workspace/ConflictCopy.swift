@@ -1,0 +1,40 @@
+import Foundation
+
+/// Where a losing save is kept: "name.conflict-<device>-<yyyyMMdd'T'HHmmss'Z'>.md" beside the note.
+public enum ConflictCopy {
+    /// A free conflict-copy path for `target` (UTC time; device limited to [A-Za-z0-9._-]); if the name
+    /// is taken, "-2", "-3"… is added before ".md".
+    public static func path(for target: ResolvedPath, device: String, at date: Date, in root: VaultRoot) -> ResolvedPath {
+        let name = FileSystem.name(of: target.relative)
+        let stem = name.utf8.count > 3 && name.lowercased().hasSuffix(".md") ? String(name.dropLast(3)) : name
+        let base = "\(stem.utf8.count > 150 ? String(stem.prefix(40)) : stem).conflict-\(sanitized(device))-\(timestamp(date))"
+        let folder = target.relative.utf8.contains(UInt8(ascii: "/")) ? FileSystem.parent(of: target.relative) + "/" : ""
+        var counter = 1
+        while true {
+            let relative = folder + base + (counter == 1 ? "" : "-\(counter)") + ".md"
+            let candidate = ResolvedPath(relative: relative, absolute: root.path + "/" + relative)
+            if !FileSystem.exists(candidate.absolute) { return candidate }
+            counter += 1
+        }
+    }
+
+    /// The device name with every character outside [A-Za-z0-9._-] replaced by "-", at most 64 long.
+    static func sanitized(_ device: String) -> String {
+        let allowed = device.unicodeScalars.prefix(64).map { scalar -> Character in
+            switch scalar {
+            case "A"..."Z", "a"..."z", "0"..."9", ".", "_", "-": Character(scalar)
+            default: "-"
+            }
+        }
+        return allowed.isEmpty ? "device" : String(allowed)
+    }
+
+    /// yyyyMMdd'T'HHmmss'Z' in UTC.
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// A note file found by a scan: its path relative to the root, size and modification time.
+public struct FileStamp: Sendable, Hashable {
+    public var relativePath: String
+    public var size: Int64
+    public var mtimeNanoseconds: Int64
+
+    public init(relativePath: String, size: Int64, mtimeNanoseconds: Int64) {
+        self.relativePath = relativePath
+        self.size = size
+        self.mtimeNanoseconds = mtimeNanoseconds
+    }
+}
+
+/// What a scan saw: the note files, and the folders it could not list (their notes are unknown,
+/// not deleted).
+public struct VaultScan: Sendable, Hashable {
+    public var files: [FileStamp]
+    public var unreadableFolders: [String]
+}
+
+public enum VaultScanError: Error, Sendable, Equatable {
+    case cannotList(root: String, reason: String)
+}
+
+/// Lists the note files under a root using directory reads and stat only: it never opens a
+/// file (on an rclone mount that would postpone the file's upload). Skips hidden files and
+/// folders, conflict copies (`*.conflict-*.md`), temporary files (`.*.nb-tmp-*`), symbolic links
+/// and anything not ending in `.md`.
+public enum VaultScanner {
+    /// Every note file under `root`, sorted by path.
+    public static func scan(_ root: VaultRoot) throws(VaultScanError) -> VaultScan {
+        try scan(path: root.path)
+    }
+
+    /// Every note file under the folder at `path`.
+    public static func scan(path root: String) throws(VaultScanError) -> VaultScan {
+        var scan = VaultScan(files: [], unreadableFolders: [])
+        let rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootDescriptor >= 0 else {
+            throw .cannotList(root: root, reason: String(cString: strerror(errno)))
+        }
+        defer { close(rootDescriptor) }
+        // Folders still to list, relative to the root; one is open at a time.
+        var pending = [""]
+        while let folder = pending.popLast() {
+            let descriptor = folder.isEmpty
+                ? dup(rootDescriptor)
+                : openat(rootDescriptor, folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0, let handle = fdopendir(descriptor) else {
+                if descriptor >= 0 { close(descriptor) }
+                if folder.isEmpty { throw .cannotList(root: root, reason: String(cString: strerror(errno))) }
+                scan.unreadableFolders.append(folder)
+                continue
+            }
+            defer { closedir(handle) }
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                }
+                guard !name.hasPrefix(".") else { continue }
+                let relative = folder.isEmpty ? name : folder + "/" + name
+                var info = stat()
+                guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR:
+                    pending.append(relative)
+                case S_IFREG where isNoteFileName(name):
+                    let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+                    scan.files.append(FileStamp(relativePath: relative, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds))
+                default:
+                    continue
+                }
+            }
+        }
+        scan.files.sort { $0.relativePath < $1.relativePath }
+        scan.unreadableFolders.sort()
+        return scan
+    }
+
+    /// Whether a file name (no folder) is a note the index should hold.
+    public static func isNoteFileName(_ name: String) -> Bool {
+        guard name.hasSuffix(".md"), name.count > 3, !name.hasPrefix(".") else { return false }
+        return !name.contains(".conflict-") && !name.contains(".nb-tmp-")
+    }
+}

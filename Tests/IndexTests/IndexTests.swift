@@ -1,4 +1,0 @@
-import Testing
-@testable import Index
-
-@Test func moduleLoads() {}

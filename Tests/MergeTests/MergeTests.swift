@@ -1,4 +1,0 @@
-import Testing
-@testable import Merge
-
-@Test func moduleLoads() {}

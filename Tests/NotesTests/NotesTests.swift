@@ -1,4 +1,0 @@
-import Testing
-@testable import Notes
-
-@Test func moduleLoads() {}

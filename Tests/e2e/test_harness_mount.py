@@ -1,0 +1,119 @@
+"""The storage harness tells the truth: what these tests assert are the rclone/S3 behaviours the
+product has to defend against, checked against the bucket itself (boto3), never only the mount."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import botocore.exceptions
+import pytest
+
+from harness.fixtures import MountOptions, bucket, mount_a, mount_b, mount_factory, s3, s3_server  # noqa: F401
+from harness.s3mount import DEBIAN_RCLONE, RcloneMount, S3Server, is_mounted
+
+
+@pytest.fixture
+def mount_options(request) -> MountOptions:
+    """Listings cached for an hour, so only vfs/refresh can make remote changes visible here."""
+    rclone = getattr(request, "param", None)
+    if rclone == "debian" and not DEBIAN_RCLONE.exists():
+        pytest.skip(f"{DEBIAN_RCLONE} is not installed")
+    return MountOptions(rclone=rclone, dir_cache_time="1h")
+
+
+def write_and_fsync(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def test_a_write_through_a_mount_is_in_the_bucket_after_flush_not_after_fsync(mount_factory, s3):
+    mount = mount_factory("device", write_back="3s")
+    data = os.urandom(200_000)
+
+    write_and_fsync(mount.mountpoint / "notes" / "a.md", data)
+
+    # fsync returned, yet the upload waits for --vfs-write-back (3 s, far longer than these checks).
+    assert not s3.exists("notes/a.md")
+    assert mount.pending_uploads() == 1
+    mount.flush(timeout=30)
+    assert mount.pending_uploads() == 0
+    assert s3.get("notes/a.md") == data
+
+
+def test_an_object_put_into_the_bucket_shows_in_a_mount_only_after_refresh(s3, mount_b):
+    s3.put("notes/seed.md", b"seed")
+    notes = mount_b.mountpoint / "notes"
+    mount_b.refresh("notes")
+    assert os.listdir(notes) == ["seed.md"]
+
+    s3.put("notes/new.md", b"written by someone else")
+
+    # S3 sends no change notification: the cached listing doesn't know the new object.
+    assert os.listdir(notes) == ["seed.md"]
+    mount_b.refresh("notes")
+    assert sorted(os.listdir(notes)) == ["new.md", "seed.md"]
+    assert (notes / "new.md").read_bytes() == b"written by someone else"
+
+
+@pytest.mark.parametrize("mount_options", ["pypi", "debian"], indirect=True)
+def test_two_devices_see_each_others_writes_after_refresh(mount_a, mount_b):
+    assert os.listdir(mount_b.mountpoint) == []
+
+    write_and_fsync(mount_a.mountpoint / "notes" / "from-a.md", b"A wrote this")
+    mount_a.flush(timeout=30)
+    assert os.listdir(mount_b.mountpoint) == []  # B's listing is cached for an hour
+    mount_b.refresh("notes")  # B has never seen notes/: refresh() lists the root first
+    assert (mount_b.mountpoint / "notes" / "from-a.md").read_bytes() == b"A wrote this"
+
+    write_and_fsync(mount_b.mountpoint / "notes" / "from-b.md", b"B answered")
+    mount_b.flush(timeout=30)
+    assert sorted(os.listdir(mount_a.mountpoint / "notes")) == ["from-a.md"]
+    mount_a.refresh("notes")
+    assert sorted(os.listdir(mount_a.mountpoint / "notes")) == ["from-a.md", "from-b.md"]
+    assert (mount_a.mountpoint / "notes" / "from-b.md").read_bytes() == b"B answered"
+
+
+def test_a_paused_server_stops_answering_and_a_killed_one_restarts_with_its_data(s3_server, bucket, s3):
+    s3.put("kept.md", b"survives a crash")
+    impatient = s3_server.client(bucket, timeout=1.0)
+
+    s3_server.pause()
+    try:
+        with pytest.raises(botocore.exceptions.ReadTimeoutError):
+            impatient.get("kept.md")
+    finally:
+        s3_server.resume()
+    assert impatient.get("kept.md") == b"survives a crash"
+
+    s3_server.kill()
+    assert not s3_server.running()
+    with pytest.raises(botocore.exceptions.EndpointConnectionError):
+        impatient.get("kept.md")
+    s3_server.restart()
+    assert s3.get("kept.md") == b"survives a crash"
+
+
+def test_teardown_flushes_and_leaves_nothing_mounted_or_running_even_when_the_test_fails(tmp_path):
+    mountpoint = tmp_path / "mnt"
+    with pytest.raises(RuntimeError, match="the test failed"):
+        with S3Server.start(tmp_path / "server") as server:
+            server.create_bucket("notes")
+            with RcloneMount.start(server, "notes", mountpoint, tmp_path / "cache", write_back="1s") as mount:
+                pids = [server.pid, mount.pid]
+                (mountpoint / "last.md").write_bytes(b"written just before the failure")
+                raise RuntimeError("the test failed")
+
+    assert not is_mounted(mountpoint)
+    assert [pid for pid in pids if Path(f"/proc/{pid}").exists()] == []
+    assert list(tmp_path.glob("server/*.sock")) == []
+    # Stopping the mount flushed the last write into the bucket.
+    server.restart()
+    try:
+        assert server.client("notes").get("last.md") == b"written just before the failure"
+    finally:
+        server.stop()
+    assert not server.running()
