@@ -4,30 +4,35 @@ import JSON
 @testable import Index
 
 /// The project's Hrana-over-HTTP test server (Tests/e2e/harness/hrana_server.py, Python standard
-/// library only) run by a test on a free 127.0.0.1 port over a fresh SQLite file; stopped by PID.
-final class TursoTestServer {
+/// library only) run by a test on a free 127.0.0.1 port over a fresh SQLite file (or a folder of
+/// databases named by the base URL's path); stopped by PID, and by itself if this process dies.
+final class TursoTestServer: @unchecked Sendable {  // `process` is only touched under `lock`
     let port: Int
     let token: String
     let databasePath: String
+    private let directory: URL
     private let process: Process
+    private let lock = NSLock()
     private let control = HTTPClient(connectTimeout: 5, timeout: 10)
 
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("e2e/harness/hrana_server.py").path
 
-    init(token: String = "test-token-\(UInt64.random(in: 1...UInt64.max))") throws {
+    /// With `folder`, each database is a path segment: see `database(named:)`.
+    init(token: String = "test-token-\(UInt64.random(in: 1...UInt64.max))", folder: Bool = false) throws {
         self.token = token
-        let directory = FileManager.default.temporaryDirectory
+        directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("hrana-\(UInt64.random(in: 1...UInt64.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        databasePath = directory.appendingPathComponent("index.db").path
+        databasePath = folder ? directory.path : directory.appendingPathComponent("index.db").path
         process = Process()
         // The system python3 when there is one: version-manager shims (pyenv) add seconds per start.
         let system = "/usr/bin/python3"
         let direct = FileManager.default.isExecutableFile(atPath: system)
         process.executableURL = URL(fileURLWithPath: direct ? system : "/usr/bin/env")
         process.arguments = (direct ? [] : ["python3"])
-            + [Self.script, "--db", databasePath, "--port", "0", "--token", token]
+            + [Self.script, folder ? "--db-dir" : "--db", databasePath, "--port", "0", "--token", token,
+               "--exit-with-parent"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -37,6 +42,7 @@ final class TursoTestServer {
         else {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
+            try? FileManager.default.removeItem(at: directory)
             throw TestServerError.didNotStart
         }
         self.port = port
@@ -52,14 +58,23 @@ final class TursoTestServer {
         RemoteDatabase(baseURL: baseURL, host: host, authToken: token ?? self.token)
     }
 
-    /// SIGTERM, then SIGKILL if it has not exited within 5 s.
+    /// One database of a folder server: `http://127.0.0.1:PORT/NAME`.
+    func database(named name: String) -> RemoteDatabase {
+        RemoteDatabase(baseURL: "\(baseURL)/\(name)", host: host, authToken: token)
+    }
+
+    /// SIGTERM, then SIGKILL if it has not exited within 5 s; then removes its databases.
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        lock.lock()
+        defer { lock.unlock() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(5)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
     }
 
     /// Calls a `/_test/` knob: GET without a body, POST with one.
