@@ -16,6 +16,7 @@ final class ChangeMonitor: @unchecked Sendable {
     private let pollInterval: Double?
     private let scanInterval: Double
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
+    private let beforeScan: @Sendable () -> Void
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -37,7 +38,8 @@ final class ChangeMonitor: @unchecked Sendable {
 
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
     init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
-         scanInterval: Double, onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+         scanInterval: Double, beforeScan: @escaping @Sendable () -> Void = {},
+         onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
         self.device = device
@@ -45,6 +47,7 @@ final class ChangeMonitor: @unchecked Sendable {
         self.pollInterval = pollInterval
         self.scanInterval = scanInterval
         self.onChanges = onChanges
+        self.beforeScan = beforeScan
     }
 
     /// Starts watching; changes already in the feed at `seq` are taken as known.
@@ -174,8 +177,9 @@ final class ChangeMonitor: @unchecked Sendable {
     private func scan() async {
         do {
             let stats = try await track {
-                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
-                    try Indexer.index(root: root, into: index, device: device)
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan] in
+                    beforeScan()
+                    return try Indexer.index(root: root, into: index, device: device)
                 }
             }
             record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)

@@ -21,7 +21,7 @@ extension Server {
             // those made by others while it ran, which the feed still holds after `startSeq`.
             let monitor = ChangeMonitor(root: session.root, index: session.index, device: session.device,
                                         ownWrites: session.ownWrites, pollInterval: session.pollInterval,
-                                        scanInterval: session.scanInterval) { [weak self] changes in
+                                        scanInterval: session.scanInterval, beforeScan: session.freshness.refreshAll) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
             startMonitor(monitor)

@@ -78,4 +78,18 @@ import Testing
         #expect(try index.titles(matching: "", limit: 2).count == 2)
         #expect(try index.links(from: "specs/data-model.md").map(\.target) == ["API Design", "Missing Note"])
     }
+
+    @Test(arguments: Backends.all)
+    func previewAndVaultProblemsReadTheChildTables(backend: Backend) throws {
+        let index = try Self.vault(backend)
+        let preview = try index.preview(path: "specs/API Design.md")
+        #expect(preview.body.contains("depends_on [[Data Model]]"))
+        #expect(preview.observations.map(\.category) == ["decision"])
+        try index.put("elsewhere/API Design.md", Fixture.note(title: "Other", body: "---"))
+        _ = try index.executor.execute(SQLStatement(
+            "UPDATE notes SET permalink = 'specs/api-design', permalink_key = 'specs/api-design' WHERE path = 'elsewhere/API Design.md'"))
+        let problems = try index.vaultProblems()
+        #expect(problems.unresolvedLinks.map(\.sourcePath) == ["specs/data-model.md"])
+        #expect(problems.duplicatePermalinks.map(\.paths) == [["elsewhere/API Design.md", "specs/API Design.md"]])
+    }
 }
