@@ -149,9 +149,10 @@ final class SaveCoordinator: Sendable {
 
     /// The version that beat ours: what the index holds, read from the mount once it shows it;
     /// or, when a writer bypassed the index, what the mount shows (recorded in the index first).
+    /// A file older than the index's record is the mount lagging, not a writer.
     private func theirVersion(disk: NoteFile?, index current: NoteRecord?, at path: ResolvedPath,
                               deadline: Date) throws -> Theirs? {
-        if let disk {
+        if let disk, !(current.map { disk.mtime < $0.mtime } ?? false) {
             if disk.checksum == current?.checksum, let current { return Theirs(record: current, text: disk.text) }
             let record = try index.upsert(path: path.relative, parsed: NoteParser.parse(disk.text, path: path.relative),
                                           checksum: disk.checksum, size: disk.size, mtime: disk.mtime, device: device)
