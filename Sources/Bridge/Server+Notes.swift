@@ -21,15 +21,17 @@ extension Server {
                 path = try session.root.resolve(relativePath: record.path)
             }
             guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
-            let base = try self.currentBase(path, session: session)
+            let base = try self.currentBase(path, session: session, freshnessWait: session.saveTimeout * 0.8)
             guard base.checksum != nil else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
+            // The mount still lags behind the index: say so rather than pass the text off as current.
+            let stale = try session.index.record(path: path.relative).map { $0.checksum != base.checksum } ?? false
             self.monitor?.noteKnown(path: path.relative, checksum: base.checksum)
             self.servedVersions.remember(base, path: path.relative)
             let parsed = NoteParser.parse(base.text, path: path.relative)
             return [
                 "uri": .string(session.uri(path.relative)), "path": .string(path.relative),
                 "permalink": .string(parsed.permalink), "title": .string(parsed.title), "text": .string(base.text),
-                "checksum": JSONValue(base.checksum), "version": .integer(base.version),
+                "checksum": JSONValue(base.checksum), "version": .integer(base.version), "stale": .bool(stale),
             ]
         }
     }
@@ -55,8 +57,9 @@ extension Server {
             var input = SaveInput(path: path, text: text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: force)
             if let baseVersion {
                 // The text of that version: the open buffer's base, or what notes/open served.
-                let known = document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
+                let known = try document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
                     ?? self.servedVersions[path.relative, Int64(baseVersion)]
+                    ?? self.currentIfAt(version: Int64(baseVersion), path, session: session)
                 input.baseVersion = Int64(baseVersion)
                 input.baseChecksum = baseChecksum ?? known?.checksum
                 input.baseText = known.flatMap { baseChecksum == nil || $0.checksum == baseChecksum ? $0.text : nil }
@@ -84,6 +87,13 @@ extension Server {
         return saveResult(output, session: session)
     }
 
+    /// The note as it is now, if the index and the mount both hold `version` of it (blocking).
+    private func currentIfAt(version: Int64, _ path: ResolvedPath, session: VaultSession) throws -> BaseState? {
+        guard let record = try session.index.record(path: path.relative), record.version == version,
+              let file = try NoteFile.read(path), file.checksum == record.checksum else { return nil }
+        return BaseState(version: version, checksum: record.checksum, text: file.text)
+    }
+
     private func record(_ path: ResolvedPath, _ session: VaultSession) async throws -> NoteRecord {
         try await Blocking.run("reading the index", timeout: session.saveTimeout) {
             guard let record = try session.index.record(path: path.relative) else {
@@ -101,6 +111,7 @@ extension Server {
         documents.update(path: path.relative) { document in
             if output.status == .conflict {
                 document.conflict = output.conflict
+                document.remote = nil  // the conflict says it all
             } else {
                 document.base = BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text)
                 document.conflict = nil
@@ -118,6 +129,14 @@ extension Server {
             "uri": .string(session.uri(output.record.path)),
         ]
         if output.status == .merged { result["text"] = .string(output.text) }
+        if output.status == .saved || output.status == .merged {
+            if let uploads {
+                uploads.track(path: output.record.path, checksum: output.record.checksum, bytes: Array(output.text.utf8))
+                result["uploaded"] = false
+            } else if session.isLocalDisk {
+                result["uploaded"] = true
+            }
+        }
         if let conflict = output.conflict {
             result["text"] = .string(conflict.theirs.text)
             result["conflict"] = [
@@ -169,7 +188,7 @@ extension Server {
                 self.monitor?.noteKnown(path: path.relative, checksum: nil)
                 if unlink(path.absolute) != 0 && errno != ENOENT {
                     let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    _ = try? Indexer.indexFile(root: session.root.path, path: path.relative, into: session.index,
+                    _ = try? Indexer.indexFile(root: session.root, path: path.relative, into: session.index,
                                                device: session.device)
                     throw error
                 }

@@ -20,6 +20,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     private var _encoding = PositionEncoding.utf16
     private var _clientSupportsProgress = false
     private var _monitor: ChangeMonitor?
+    private var _uploads: UploadTracker?
     private var initializeParams: JSONValue?
     private var clientSettings = Settings()
     var connection: Connection!
@@ -31,11 +32,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
         self.connection = connection
         connection.run(self)
         monitor?.stop()
+        uploads?.stop()
         return lock.withLock { phase == .shutDown ? 0 : exitCode }
     }
 
     var encoding: PositionEncoding { lock.withLock { _encoding } }
     var monitor: ChangeMonitor? { lock.withLock { _monitor } }
+    var uploads: UploadTracker? { lock.withLock { _uploads } }
 
     /// The open notes folder, or the error that says why there is none.
     func session() throws(ResponseError) -> VaultSession {
@@ -67,7 +70,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 connection.respond(id, .failure(.methodNotFound(method)))
                 return
             }
-            connection.answer(id) { [self] in try await handler(self, Params(params)) }
+            connection.answer(id) { [self] in
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+            }
         }
     }
 
@@ -139,14 +144,22 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 var chosen = settings
                 chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
                 let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultSession(settings: chosen) }
+                let uploads = session.remoteObjects.map { remote in
+                    UploadTracker(remote: remote) { [weak self] item in
+                        self?.connection.notify("notes/didUpload", [
+                            "uri": .string(session.uri(item.path)), "path": .string(item.path), "checksum": .string(item.checksum),
+                        ])
+                    }
+                }
                 lock.withLock {
                     _session = session
                     _sessionProblem = nil
+                    _uploads = uploads
                 }
                 Log.info("serving \(session.root.path) (index: \(session.index.executor.location), device \(session.device))")
                 await indexAndWatch(session)
             } catch {
-                let message = "notebridge: \(error)"
+                let message = "\(error)".hasPrefix("notebridge") ? "\(error)" : "notebridge: \(error)"
                 lock.withLock { _sessionProblem = message }
                 Log.error(message)
                 connection.notify("window/showMessage", ["type": 1, "message": .string(message)])

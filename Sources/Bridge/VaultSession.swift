@@ -18,6 +18,10 @@ final class VaultSession: Sendable {
     let pollInterval: Double
     let scanInterval: Double
     let saveTimeout: Double
+    /// Whether saves are in place once written (a local disk), or go through a cache that uploads later.
+    let isLocalDisk: Bool
+    /// The bucket behind an rclone mount, asked through rclone's remote control; nil without one.
+    let remoteObjects: (any RemoteObjects)?
 
     init(settings: Settings) throws {
         let vault = try OpenedVault(settings: settings)
@@ -29,7 +33,11 @@ final class VaultSession: Sendable {
         pollInterval = settings.pollInterval ?? 1
         scanInterval = settings.scanInterval ?? (fileSystem.isFUSE || fileSystem.isNetwork ? 30 : 5)
         saveTimeout = settings.saveTimeout ?? 10
-        freshness = MountFreshness(remoteControl: try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) })
+        isLocalDisk = !fileSystem.isFUSE && !fileSystem.isNetwork
+        let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
+        let mountPrefix = FileSystemKind.mountPoint(of: vault.root.path).map { VaultSession.relative(vault.root.path, to: $0) } ?? ""
+        freshness = MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix)
+        remoteObjects = fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: mountPrefix) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
     }
 
@@ -51,6 +59,11 @@ final class VaultSession: Sendable {
     }
 
     func uri(_ path: String) -> String { root.uri(forRelativePath: path) }
+
+    private static func relative(_ path: String, to mountPoint: String) -> String {
+        guard mountPoint != "/", path.hasPrefix(mountPoint) else { return "" }
+        return String(path.dropFirst(mountPoint.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    }
 }
 
 public struct SessionError: Error, CustomStringConvertible {

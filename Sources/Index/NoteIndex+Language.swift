@@ -82,7 +82,10 @@ extension NoteIndex {
     public func preview(path: String) throws(SQLError) -> NotePreview {
         let results = try executor.executeMany([
             SQLStatement("SELECT f.body FROM notes n JOIN notes_fts f ON f.rowid = n.id WHERE n.path = ?", [.text(path)]),
-            SQLStatement("SELECT category, content FROM observations WHERE path = ? ORDER BY line, utf8_start", [.text(path)]),
+            SQLStatement("""
+                SELECT category, content FROM observations WHERE note_id = (SELECT id FROM notes WHERE path = ?)
+                ORDER BY line, utf8_start
+                """, [.text(path)]),
         ])
         return NotePreview(body: results[0].rows.first?.text(0) ?? "",
                            observations: results[1].rows.map { NotePreview.Item(category: $0.text(0), content: $0.text(1)) })
@@ -92,10 +95,10 @@ extension NoteIndex {
     public func vaultProblems() throws(SQLError) -> VaultProblems {
         let results = try executor.executeMany([
             SQLStatement("""
-                SELECT \(Self.linkColumns) FROM links l WHERE NOT EXISTS (
+                SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE NOT EXISTS (
                     SELECT 1 FROM notes n WHERE n.permalink_key = l.target_key OR n.permalink_key = l.target_permalink
                         OR n.title_key = l.target_key OR n.path_key = l.target_key OR n.stem_key = l.target_key)
-                ORDER BY source_path, line, utf8_start
+                ORDER BY s.path, l.line, l.utf8_start
                 """),
             SQLStatement("""
                 SELECT permalink, path FROM notes WHERE permalink_key IN
