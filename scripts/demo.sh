@@ -21,7 +21,7 @@ echo "== notebridge search roast"
 note=$("$bin" search roast --root "$work/notes" --database "$db" --limit 1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["results"][0]["path"])')
 echo "== JSON-RPC: notes/open $note"
 opened=$("${client[@]}" open "$note")
-echo "$opened" | python3 -c 'import json,sys; o=json.load(sys.stdin); print(f"version {o[\"version\"]}, {len(o[\"text\"])} characters, title {o[\"title\"]!r}")'
+echo "$opened" | python3 -c 'import json,sys; o=json.load(sys.stdin); print("version", o["version"], "-", len(o["text"]), "characters, title", repr(o["title"]))'
 version=$(echo "$opened" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
 echo "== JSON-RPC: notes/save (adds an observation)"
 { echo "$opened" | python3 -c 'import json,sys; sys.stdout.write(json.load(sys.stdin)["text"])'

@@ -17,6 +17,7 @@ final class ChangeMonitor: @unchecked Sendable {
     private let scanInterval: Double
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
     private let beforeScan: @Sendable () -> Void
+    private let mountLag: MountLag?
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -39,7 +40,7 @@ final class ChangeMonitor: @unchecked Sendable {
 
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
     init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
-         scanInterval: Double, beforeScan: @escaping @Sendable () -> Void = {},
+         scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
          onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
@@ -49,6 +50,7 @@ final class ChangeMonitor: @unchecked Sendable {
         self.scanInterval = scanInterval
         self.onChanges = onChanges
         self.beforeScan = beforeScan
+        self.mountLag = mountLag
     }
 
     /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
@@ -183,9 +185,9 @@ final class ChangeMonitor: @unchecked Sendable {
     private func scan() async {
         do {
             let stats = try await track {
-                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan] in
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan, mountLag] in
                     beforeScan()
-                    return try Indexer.index(root: root, into: index, device: device)
+                    return try Indexer.index(root: root, into: index, device: device, mountLag: mountLag)
                 }
             }
             record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)

@@ -6,6 +6,9 @@ public struct OpenedVault: Sendable {
     public let root: VaultRoot
     public let index: NoteIndex
     public let device: String
+    /// Set when the root is on a mount (FUSE or network file system), which can lag behind the index.
+    public let mountLag: MountLag?
+    public let fileSystem: (type: String, isFUSE: Bool, isNetwork: Bool)
 
     public init(settings: Settings) throws {
         guard let rootPath = settings.root else { throw MissingRoot() }
@@ -16,6 +19,8 @@ public struct OpenedVault: Sendable {
         }
         index = try Self.openIndex(settings.database, root: root)
         device = settings.device ?? DeviceID.current()
+        fileSystem = FileSystemKind.describe(path: root.path)
+        mountLag = fileSystem.isFUSE || fileSystem.isNetwork ? MountLag() : nil
     }
 
     /// The index named by `database` (a URL or path), else by the environment, else the
@@ -23,14 +28,7 @@ public struct OpenedVault: Sendable {
     static func openIndex(_ database: String?, root: VaultRoot) throws -> NoteIndex {
         let url = try database.map { try DatabaseURL.parse($0) } ?? DatabaseURL.fromEnvironment()
             ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
-        let executor: any SQLExecutor
-        switch url {
-        case .sqlite(let path):
-            try IndexLocation.prepareFolder(for: path)
-            executor = try SQLiteExecutor(path: path)
-        case .remote(let remote):
-            executor = HranaExecutor(database: remote)
-        }
+        let executor = try IndexDatabase.open(url: url)
         return try NoteIndex(executor: executor)
     }
 }

@@ -11,7 +11,7 @@ extension Server {
         do {
             let startSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             let stats = try await Blocking.run("indexing \(session.root.path)", timeout: 3600) {
-                try Indexer.index(root: session.root, into: session.index, device: session.device) { done, total in
+                try Indexer.index(root: session.root, into: session.index, device: session.device, mountLag: session.mountLag) { done, total in
                     progress?.report(done: done, total: total)
                 }
             }
@@ -21,7 +21,8 @@ extension Server {
             // those made by others while it ran, which the feed still holds after `startSeq`.
             let monitor = ChangeMonitor(root: session.root, index: session.index, device: session.device,
                                         ownWrites: session.ownWrites, pollInterval: session.pollInterval,
-                                        scanInterval: session.scanInterval, beforeScan: session.freshness.refreshAll) { [weak self] changes in
+                                        scanInterval: session.scanInterval, mountLag: session.mountLag,
+                                        beforeScan: session.freshness.refreshAll) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
             startMonitor(monitor)

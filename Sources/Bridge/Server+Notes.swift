@@ -40,6 +40,10 @@ extension Server {
     func notesSave(_ params: Params) async throws -> JSONValue {
         let session = try session()
         let path = try session.resolve(params)
+        // Anything else would be dropped from the index by the next scan (and announced as deleted).
+        guard VaultScanner.isNoteFileName((path.relative as NSString).lastPathComponent) else {
+            throw ResponseError.invalidParams("path: \(path.relative) is not a note (a visible .md file that is not a conflict copy)")
+        }
         let text = try params.string("text")
         let force = try params.optionalBool("force") ?? false
         let baseVersion = try params.optionalInteger("baseVersion")

@@ -20,6 +20,8 @@ final class VaultSession: Sendable {
     let saveTimeout: Double
     /// Whether saves are in place once written (a local disk), or go through a cache that uploads later.
     let isLocalDisk: Bool
+    /// On a mount, scans allow for it lagging behind the index.
+    let mountLag: MountLag?
     /// The bucket behind an rclone mount, asked through rclone's remote control; nil without one.
     let remoteObjects: (any RemoteObjects)?
 
@@ -29,11 +31,12 @@ final class VaultSession: Sendable {
         index = vault.index
         device = vault.device
         self.settings = settings
-        let fileSystem = FileSystemKind.describe(path: root.path)
+        let fileSystem = vault.fileSystem
         pollInterval = settings.pollInterval ?? 1
         scanInterval = settings.scanInterval ?? (fileSystem.isFUSE || fileSystem.isNetwork ? 30 : 5)
         saveTimeout = settings.saveTimeout ?? 10
         isLocalDisk = !fileSystem.isFUSE && !fileSystem.isNetwork
+        mountLag = vault.mountLag
         let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
         let mountPrefix = FileSystemKind.mountPoint(of: vault.root.path).map { VaultSession.relative(vault.root.path, to: $0) } ?? ""
         freshness = MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix)

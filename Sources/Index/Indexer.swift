@@ -11,6 +11,8 @@ public struct IndexStats: Sendable, Hashable {
     public var unchanged = 0
     /// Files listed by the scan that could not be read (left as they were in the index).
     public var unreadable: [String] = []
+    /// Files a mount showed older than the index has them, or not yet (see `MountLag`): left alone.
+    public var lagging = 0
     public var elapsed: Duration = .zero
 }
 
@@ -31,6 +33,18 @@ public enum FileIndexOutcome: Sendable, Hashable {
     case ignored
 }
 
+/// How far an rclone mount may lag behind the index. Another device's save reaches this mount
+/// only after that device's write-back delay, the upload, and this mount's directory cache: until
+/// then a scan sees the older file, or no file at all for a new note. Mistaking that for a change
+/// would record an old text over a newer one, or delete a note another device just created.
+public struct MountLag: Sendable, Hashable {
+    /// A note the index says was written less than this long ago (by its mtime) is never removed
+    /// because the mount does not list it yet.
+    public var removalGrace: Duration
+
+    public init(removalGrace: Duration = .seconds(600)) { self.removalGrace = removalGrace }
+}
+
 /// Brings the index in line with the files under a root. Reads each changed file once, parses
 /// on all cores, writes in batched transactions. Never writes to a note file.
 public enum Indexer {
@@ -39,7 +53,10 @@ public enum Indexer {
 
     /// Incrementally indexes every note under `root`: files whose size and mtime match the index
     /// are skipped without being opened, files whose checksum matches only get their stamp updated.
+    /// With `mountLag`, a file older (by mtime) than the index's record, and a missing file the
+    /// index recorded recently, are taken as the mount lagging, not as changes.
     public static func index(root: VaultRoot, into index: NoteIndex, device: String, chunkSize: Int = 500,
+                             mountLag: MountLag? = nil,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(IndexingError) -> IndexStats {
         let clock = ContinuousClock()
         let start = clock.now
@@ -56,13 +73,19 @@ public enum Indexer {
             seen.insert(file.relativePath)
             if let stamp = stamps[file.relativePath], stamp.size == file.size, stamp.mtime == file.mtimeNanoseconds {
                 stats.unchanged += 1
+            } else if mountLag != nil, let stamp = stamps[file.relativePath], file.mtimeNanoseconds < stamp.mtime {
+                stats.lagging += 1
             } else {
                 candidates.append(file)
             }
         }
-        let removals = stamps.keys.filter { path in
-            !seen.contains(path) && !scan.unreadableFolders.contains { path.hasPrefix($0 + "/") }
-        }.sorted()
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let graceNanoseconds = mountLag.map { Int64($0.removalGrace.components.seconds) * 1_000_000_000 } ?? 0
+        var removals: [String] = []
+        for (path, stamp) in stamps where !seen.contains(path) && !scan.unreadableFolders.contains(where: { path.hasPrefix($0 + "/") }) {
+            if now - stamp.mtime < graceNanoseconds { stats.lagging += 1 } else { removals.append(path) }
+        }
+        removals.sort()
 
         let total = candidates.count + removals.count
         progress?(0, total)

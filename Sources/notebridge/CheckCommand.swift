@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let opened = try OpenedVault(settings: vault.settings)
         // Bring the index up to date first (incremental: unchanged files are not opened).
-        _ = try Indexer.index(root: opened.root, into: opened.index, device: opened.device)
+        _ = try Indexer.index(root: opened.root, into: opened.index, device: opened.device, mountLag: opened.mountLag)
         let problems = try opened.index.vaultProblems()
         if json {
             print(Server.report(problems, uri: nil, encoding: .utf16).serializedString())

@@ -133,3 +133,28 @@ final class Reports: @unchecked Sendable {
     func add(_ done: Int, _ total: Int) { lock.withLock { reports.append((done, total)) } }
     var last: (Int, Int)? { lock.withLock { reports.last } }
 }
+
+@Suite struct MountLagTests {
+    /// On a lagging mount an older file is the mount behind the index, and a recently recorded
+    /// note that is not listed yet has not reached this mount: neither is a change.
+    @Test func aLaggingMountChangesNothing() throws {
+        let folder = try IndexerTests.vault()
+        let index = try NoteIndex(executor: Backend.sqlite.fresh())
+        let root = try VaultRoot(folder.path)
+        _ = try Indexer.index(root: root, into: index, device: "d", progress: nil)
+        let before = try #require(try index.record(path: "folder2/note 2.md"))
+
+        try folder.write("folder2/note 2.md", "an older text the mount still shows")
+        try folder.setModified("folder2/note 2.md", to: 1_600_000_000)  // older than the index's record
+        try folder.remove("folder0/note 3.md")                           // written just now, not listed yet
+
+        let lagging = try Indexer.index(root: root, into: index, device: "d", mountLag: MountLag(), progress: nil)
+        #expect(lagging.lagging == 2)
+        #expect(lagging.updated == 0 && lagging.removed == 0)
+        #expect(try index.record(path: "folder2/note 2.md") == before)
+        #expect(try index.record(path: "folder0/note 3.md") != nil)
+
+        let local = try Indexer.index(root: root, into: index, device: "d", progress: nil)  // a local disk: both are real
+        #expect(local.updated == 1 && local.removed == 1)
+    }
+}
