@@ -143,6 +143,9 @@ def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tm
 
         # Helix sees the file changed under it and wants :write! to overwrite it.
         mark = len(session.screen)
+        session.send(":write" + ENTER)
+        session.wait_for_screen("external process", since=mark)
+        mark = len(session.screen)
         session.send(":write!" + ENTER)
         session.wait_for_screen("written", since=mark)
         log = session.wait_for_log('"code":"overwrote-newer"')

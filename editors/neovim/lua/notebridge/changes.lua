@@ -1,5 +1,6 @@
 -- Changes made elsewhere (notes/didChange): clean buffers reload, modified ones are warned.
 local buffer = require('notebridge.buffer')
+local clients = require('notebridge.client')
 local config = require('notebridge.config')
 local save = require('notebridge.save')
 
@@ -22,7 +23,7 @@ end
 --- Replaces a clean buffer's text with the note's current version (from notes/open).
 function M.reload(client, bufnr, origin)
   local uri = vim.uri_from_bufnr(bufnr)
-  client.request('notes/open', { uri = uri }, function(err, note)
+  clients.call(client, 'request', 'notes/open', { uri = uri }, function(err, note)
     if err or not note then
       notify('could not reload ' .. uri .. ': ' .. tostring(err and err.message), vim.log.levels.WARN)
       return
@@ -37,7 +38,8 @@ function M.reload(client, bufnr, origin)
     buffer.mark_saved(bufnr)
     vim.b[bufnr].notebridge = { version = note.version, checksum = note.checksum }
     -- The buffer now holds that version: let the bridge drop its "changed elsewhere" note.
-    client.request('workspace/executeCommand', { command = 'notebridge.acceptRemote', arguments = { uri } },
+    clients.call(client, 'request', 'workspace/executeCommand',
+      { command = 'notebridge.acceptRemote', arguments = { uri } },
       function() end, bufnr)
   end, bufnr)
 end

@@ -7,6 +7,17 @@ M.name = 'notebridge'
 local REQUEST_FAILED = -32803
 local STILL_OPENING = 'still being opened'
 
+-- Neovim 0.11 made client methods colon calls (its dot calls are deprecated); 0.10 has only dot calls.
+local colon_calls = vim.fn.has('nvim-0.11') == 1
+
+--- Calls method `name` of `client` the way this Neovim wants it.
+function M.call(client, name, ...)
+  if colon_calls then
+    return client[name](client, ...)
+  end
+  return client[name](...)
+end
+
 local function client_config(settings)
   return {
     name = M.name,
@@ -40,7 +51,7 @@ end
 --- The running client for `settings.root`, if any.
 function M.get(settings)
   for _, client in ipairs(vim.lsp.get_clients({ name = M.name })) do
-    if client.config.root_dir == settings.root and not client.is_stopped() then
+    if client.config.root_dir == settings.root and not M.call(client, 'is_stopped') then
       return client
     end
   end
@@ -74,12 +85,12 @@ function M.request(client, method, params, bufnr, timeout)
     return math.max(0, deadline - vim.uv.now())
   end
   if not vim.wait(remaining(), function()
-    return client.initialized or client.is_stopped()
-  end, 10) or client.is_stopped() then
+    return client.initialized or M.call(client, 'is_stopped')
+  end, 10) or M.call(client, 'is_stopped') then
     return nil, 'the notebridge server did not start (see :checkhealth notebridge and :LspLog)'
   end
   while true do
-    local response, failure = client.request_sync(method, params, remaining(), bufnr or 0)
+    local response, failure = M.call(client, 'request_sync', method, params, remaining(), bufnr or 0)
     if not response then
       return nil, failure == 'timeout' and string.format('no answer from notebridge within %g s', timeout)
         or ('the request failed: ' .. tostring(failure or 'the client has stopped'))

@@ -120,6 +120,10 @@ function M.on_buf_write_cmd(event)
   end
   local client = clients.ensure(settings)
   local path = target:sub(#settings.root + 2)
+  if not client then
+    failed(path, 'the notebridge server could not be started (see :checkhealth notebridge)')
+    return
+  end
   local result, err = clients.request(client, 'notes/save', { path = path, text = buffer.text(bufnr) }, bufnr,
     settings.save_timeout)
   if not result then
