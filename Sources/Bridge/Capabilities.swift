@@ -3,6 +3,7 @@ import Notes
 
 enum Capabilities {
     static let commands = ["notebridge.save", "notebridge.reindex", "notebridge.acceptRemote", "notebridge.keepMine"]
+        + ["notebridge.check", "notebridge.createNote"]
 
     static func initializeResult(encoding: PositionEncoding) -> JSONValue {
         [
@@ -14,6 +15,12 @@ enum Capabilities {
                     "save": ["includeText": true],
                 ],
                 "workspaceSymbolProvider": true,
+                "completionProvider": ["triggerCharacters": ["[", "#", " "], "resolveProvider": false],
+                "definitionProvider": true,
+                "referencesProvider": true,
+                "hoverProvider": true,
+                "documentSymbolProvider": true,
+                "renameProvider": ["prepareProvider": true],
                 "codeActionProvider": ["codeActionKinds": ["quickfix"]],
                 "executeCommandProvider": ["commands": .array(commands.map { .string($0) })],
                 "workspace": ["workspaceFolders": ["supported": true, "changeNotifications": false]],

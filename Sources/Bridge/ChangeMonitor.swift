@@ -157,7 +157,7 @@ final class ChangeMonitor: @unchecked Sendable {
                         if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
                             continue
                         }
-                        _ = try Indexer.indexFile(root: root.path, path: path, into: index, device: device)
+                        _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
                         count += 1
                     }
                     return count
@@ -175,7 +175,7 @@ final class ChangeMonitor: @unchecked Sendable {
         do {
             let stats = try await track {
                 try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
-                    try Indexer.index(root: root.path, into: index, device: device)
+                    try Indexer.index(root: root, into: index, device: device)
                 }
             }
             record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)

@@ -29,7 +29,7 @@ public final class HeadlessWatcher: @unchecked Sendable {
         Log.info("watch: indexing \(vault.root.path) into \(vault.index.executor.location) as \(vault.device)")
         let stats: IndexStats
         do {
-            stats = try Indexer.index(root: vault.root.path, into: vault.index, device: vault.device)
+            stats = try Indexer.index(root: vault.root, into: vault.index, device: vault.device)
         } catch {
             Log.error("watch: initial index failed: \(error)")
             return 1

@@ -22,7 +22,7 @@ public struct OpenedVault: Sendable {
     /// default file under the user's cache folder (never inside the notes folder).
     static func openIndex(_ database: String?, root: VaultRoot) throws -> NoteIndex {
         let url = try database.map { try DatabaseURL.parse($0) } ?? DatabaseURL.fromEnvironment()
-            ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root.path))
+            ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
         let executor: any SQLExecutor
         switch url {
         case .sqlite(let path):

@@ -30,6 +30,7 @@ extension Server {
             actions.append(action("Reload (take the version from \(remote.device ?? "elsewhere"))", edit: text,
                                   command: "notebridge.acceptRemote", preferred: !document.isDirty))
         }
+        actions += linkCodeActions(params, document: document)
         return .array(actions)
     }
 
@@ -80,11 +81,13 @@ extension Server {
         case "notebridge.reindex":
             let session = try session()
             let stats = try await Blocking.run("re-indexing", timeout: 3600) {
-                try Indexer.index(root: session.root.path, into: session.index, device: session.device)
+                try Indexer.index(root: session.root, into: session.index, device: session.device)
             }
             monitor?.pollNow()
             return ["added": JSONValue(stats.added), "updated": JSONValue(stats.updated), "removed": JSONValue(stats.removed),
                     "unchanged": JSONValue(stats.unchanged)]
+        case "notebridge.check": return try await checkVault()
+        case "notebridge.createNote": return try await createNote(arguments)
         default:
             throw ResponseError.invalidParams("command: unknown command '\(command)' (known: \(Capabilities.commands.joined(separator: ", ")))")
         }

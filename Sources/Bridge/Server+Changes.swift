@@ -39,6 +39,9 @@ extension Server {
         documents.update(path: change.path) { document in
             // Already based on this version (our own save, or a reload): nothing to say.
             if document.base?.checksum == change.checksum { return }
+            // The buffer already holds this text: the editor's own write, whose didSave follows. Keep
+            // the version it replaced (if any) for that didSave to preserve.
+            if let text = remote.text, text == document.text { return }
             document.remote = remote
         }
         publishDiagnostics(change.path)

@@ -67,6 +67,7 @@ extension Server {
             } ?? lineRange(0)
             result.append(diagnostic(range, 2, "parse", problem.message))
         }
+        result += linkDiagnostics(for: document)
         return result
     }
 }

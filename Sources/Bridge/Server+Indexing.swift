@@ -11,11 +11,10 @@ extension Server {
         do {
             let startSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             let stats = try await Blocking.run("indexing \(session.root.path)", timeout: 3600) {
-                try Indexer.index(root: session.root.path, into: session.index, device: session.device) { done, total in
+                try Indexer.index(root: session.root, into: session.index, device: session.device) { done, total in
                     progress?.report(done: done, total: total)
                 }
             }
-            progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
             Log.info("indexed \(session.root.path): \(stats.added) added, \(stats.updated) updated, \(stats.removed) removed, "
                 + "\(stats.unchanged) unchanged in \(stats.elapsed)")
             // Changes the initial index itself recorded are the starting point, not news, except
@@ -29,6 +28,8 @@ extension Server {
             monitor.start(fromSeq: try await Blocking.run("reading the change feed", timeout: 60) {
                 max(startSeq, try session.index.latestChangeSeq())
             })
+            // Ended only now, so a client that waits for it knows later writes will be noticed.
+            progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
         } catch {
             progress?.end("failed")
             Log.error("indexing \(session.root.path) failed: \(error)")

@@ -21,15 +21,17 @@ extension Server {
                 path = try session.root.resolve(relativePath: record.path)
             }
             guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
-            let base = try self.currentBase(path, session: session)
+            let base = try self.currentBase(path, session: session, freshnessWait: session.saveTimeout * 0.8)
             guard base.checksum != nil else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
+            // The mount still lags behind the index: say so rather than pass the text off as current.
+            let stale = try session.index.record(path: path.relative).map { $0.checksum != base.checksum } ?? false
             self.monitor?.noteKnown(path: path.relative, checksum: base.checksum)
             self.servedVersions.remember(base, path: path.relative)
             let parsed = NoteParser.parse(base.text, path: path.relative)
             return [
                 "uri": .string(session.uri(path.relative)), "path": .string(path.relative),
                 "permalink": .string(parsed.permalink), "title": .string(parsed.title), "text": .string(base.text),
-                "checksum": JSONValue(base.checksum), "version": .integer(base.version),
+                "checksum": JSONValue(base.checksum), "version": .integer(base.version), "stale": .bool(stale),
             ]
         }
     }
@@ -118,6 +120,14 @@ extension Server {
             "uri": .string(session.uri(output.record.path)),
         ]
         if output.status == .merged { result["text"] = .string(output.text) }
+        if output.status == .saved || output.status == .merged {
+            if let uploads {
+                uploads.track(path: output.record.path, checksum: output.record.checksum, bytes: Array(output.text.utf8))
+                result["uploaded"] = false
+            } else if session.isLocalDisk {
+                result["uploaded"] = true
+            }
+        }
         if let conflict = output.conflict {
             result["text"] = .string(conflict.theirs.text)
             result["conflict"] = [
@@ -169,7 +179,7 @@ extension Server {
                 self.monitor?.noteKnown(path: path.relative, checksum: nil)
                 if unlink(path.absolute) != 0 && errno != ENOENT {
                     let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    _ = try? Indexer.indexFile(root: session.root.path, path: path.relative, into: session.index,
+                    _ = try? Indexer.indexFile(root: session.root, path: path.relative, into: session.index,
                                                device: session.device)
                     throw error
                 }

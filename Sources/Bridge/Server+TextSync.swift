@@ -69,16 +69,24 @@ extension Server {
         guard let file = try NoteFile.read(path) else { return nil }
         let current = try session.index.record(path: path.relative)
         var notice: String?
+        // The newer version this write replaced: the index's, or, when a re-index of this very write
+        // (inotify) beat the didSave here, the one the document last heard of.
+        var replaced: (device: String, text: String?)?
         if let current, current.checksum != file.checksum, current.version != document.base?.version {
-            // The index had a version this editor never saw. Its text is what we read when we heard of it.
-            let theirs = document.remote?.checksum == current.checksum ? document.remote?.text : nil
-            if let theirs {
-                let copy = ConflictCopy.path(for: path, device: current.updatedBy, at: Date(), in: session.root)
+            // Its text is what we read when we heard of it.
+            replaced = (current.updatedBy, document.remote?.checksum == current.checksum ? document.remote?.text : nil)
+        } else if let remote = document.remote, let checksum = remote.checksum, checksum != file.checksum,
+                  checksum != document.base?.checksum {
+            replaced = (remote.device ?? "another device", remote.text)
+        }
+        if let replaced {
+            if let theirs = replaced.text {
+                let copy = ConflictCopy.path(for: path, device: replaced.device, at: Date(), in: session.root)
                 try AtomicFile.write(Array(theirs.utf8), to: copy)
-                notice = "Your editor's save replaced a newer version saved by \(current.updatedBy); "
+                notice = "Your editor's save replaced a newer version saved by \(replaced.device); "
                     + "their text is kept in \(copy.relative)"
             } else {
-                notice = "Your editor's save replaced a newer version saved by \(current.updatedBy) that this mount "
+                notice = "Your editor's save replaced a newer version saved by \(replaced.device) that this mount "
                     + "had not shown yet; check the note's history"
             }
         }
@@ -111,12 +119,12 @@ extension Server {
     /// Blocking: the note as the index and the mount agree on it now. When the mount lags behind
     /// the index, the base keeps the index's version but the mount's checksum, so a save from it
     /// cannot win the compare-and-swap until the mount has caught up.
-    func currentBase(_ path: ResolvedPath, session: VaultSession) throws -> BaseState {
+    func currentBase(_ path: ResolvedPath, session: VaultSession, freshnessWait: Double = 2) throws -> BaseState {
         var record = try session.index.record(path: path.relative)
         var file = try NoteFile.read(path)
         if let known = record, file?.checksum != known.checksum {
             if let fresh = try? session.freshness.read(path, checksum: known.checksum, size: known.size,
-                                                       deadline: Date().addingTimeInterval(2)) {
+                                                       deadline: Date().addingTimeInterval(freshnessWait)) {
                 file = fresh
             } else if let disk = file, disk.mtime > known.mtime {
                 // Written by something that bypassed the index: record it.
@@ -125,7 +133,7 @@ extension Server {
                                                   device: session.device)
             }
         } else if record == nil, let disk = file {
-            if case .indexed(let indexed) = try Indexer.indexFile(root: session.root.path, path: path.relative,
+            if case .indexed(let indexed) = try Indexer.indexFile(root: session.root, path: path.relative,
                                                                   into: session.index, device: session.device) {
                 record = indexed
             }

@@ -11,6 +11,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let documents = DocumentStore()
     let debouncer = Debouncer()
     let servedVersions = ServedVersions()
+    let linkChecks = LinkDiagnosticsCache()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
@@ -19,6 +20,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     private var _encoding = PositionEncoding.utf16
     private var _clientSupportsProgress = false
     private var _monitor: ChangeMonitor?
+    private var _uploads: UploadTracker?
     private var initializeParams: JSONValue?
     private var clientSettings = Settings()
     var connection: Connection!
@@ -30,11 +32,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
         self.connection = connection
         connection.run(self)
         monitor?.stop()
+        uploads?.stop()
         return lock.withLock { phase == .shutDown ? 0 : exitCode }
     }
 
     var encoding: PositionEncoding { lock.withLock { _encoding } }
     var monitor: ChangeMonitor? { lock.withLock { _monitor } }
+    var uploads: UploadTracker? { lock.withLock { _uploads } }
 
     /// The open notes folder, or the error that says why there is none.
     func session() throws(ResponseError) -> VaultSession {
@@ -66,7 +70,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 connection.respond(id, .failure(.methodNotFound(method)))
                 return
             }
-            connection.answer(id) { [self] in try await handler(self, Params(params)) }
+            connection.answer(id) { [self] in
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+            }
         }
     }
 
@@ -102,6 +108,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
         "workspace/symbol": { try await $0.workspaceSymbol($1) },
         "workspace/executeCommand": { try await $0.executeCommand($1) },
         "textDocument/codeAction": { try await $0.codeAction($1) },
+        "textDocument/completion": { try await $0.completion($1) },
+        "textDocument/definition": { try await $0.definition($1) },
+        "textDocument/references": { try await $0.references($1) },
+        "textDocument/hover": { try await $0.hover($1) },
+        "textDocument/documentSymbol": { try await $0.documentSymbol($1) },
+        "textDocument/prepareRename": { try await $0.prepareRename($1) },
+        "textDocument/rename": { try await $0.rename($1) },
     ]
 
     // MARK: - Lifecycle
@@ -131,9 +144,17 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 var chosen = settings
                 chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
                 let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultSession(settings: chosen) }
+                let uploads = session.remoteObjects.map { remote in
+                    UploadTracker(remote: remote) { [weak self] item in
+                        self?.connection.notify("notes/didUpload", [
+                            "uri": .string(session.uri(item.path)), "path": .string(item.path), "checksum": .string(item.checksum),
+                        ])
+                    }
+                }
                 lock.withLock {
                     _session = session
                     _sessionProblem = nil
+                    _uploads = uploads
                 }
                 Log.info("serving \(session.root.path) (index: \(session.index.executor.location), device \(session.device))")
                 await indexAndWatch(session)
@@ -157,6 +178,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     }
 
     var clientSupportsProgress: Bool { lock.withLock { _clientSupportsProgress } }
+    var clientCapabilities: JSONValue { lock.withLock { initializeParams?["capabilities"] ?? .null } }
 
     func startMonitor(_ monitor: ChangeMonitor) { lock.withLock { _monitor = monitor } }
 }

@@ -18,6 +18,10 @@ final class VaultSession: Sendable {
     let pollInterval: Double
     let scanInterval: Double
     let saveTimeout: Double
+    /// Whether saves are in place once written (a local disk), or go through a cache that uploads later.
+    let isLocalDisk: Bool
+    /// The bucket behind an rclone mount, asked through rclone's remote control; nil without one.
+    let remoteObjects: (any RemoteObjects)?
 
     init(settings: Settings) throws {
         let vault = try OpenedVault(settings: settings)
@@ -29,7 +33,10 @@ final class VaultSession: Sendable {
         pollInterval = settings.pollInterval ?? 1
         scanInterval = settings.scanInterval ?? (fileSystem.isFUSE || fileSystem.isNetwork ? 30 : 5)
         saveTimeout = settings.saveTimeout ?? 10
-        freshness = MountFreshness(remoteControl: try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) })
+        isLocalDisk = !fileSystem.isFUSE && !fileSystem.isNetwork
+        let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
+        freshness = MountFreshness(remoteControl: remoteControl)
+        remoteObjects = fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
     }
 

@@ -14,9 +14,12 @@ public struct IndexStats: Sendable, Hashable {
     public var elapsed: Duration = .zero
 }
 
+/// Why an indexing run stopped.
 public enum IndexingError: Error, Sendable, Equatable {
     case scan(VaultScanError)
     case index(SQLError)
+    /// A path given to `indexFile` is not a valid path inside the root.
+    case path(PathError)
 }
 
 /// What `Indexer.indexFile` did with one file.
@@ -36,13 +39,13 @@ public enum Indexer {
 
     /// Incrementally indexes every note under `root`: files whose size and mtime match the index
     /// are skipped without being opened, files whose checksum matches only get their stamp updated.
-    public static func index(root: String, into index: NoteIndex, device: String, chunkSize: Int = 200,
+    public static func index(root: VaultRoot, into index: NoteIndex, device: String, chunkSize: Int = 500,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(IndexingError) -> IndexStats {
         let clock = ContinuousClock()
         let start = clock.now
         let scan: VaultScan
         let stamps: [String: IndexStamp]
-        do { scan = try VaultScanner.scan(root: root) } catch { throw .scan(error) }
+        do { scan = try VaultScanner.scan(root) } catch { throw .scan(error) }
         do { stamps = try index.stamps() } catch { throw .index(error) }
 
         var stats = IndexStats()
@@ -62,12 +65,14 @@ public enum Indexer {
         }.sorted()
 
         let total = candidates.count + removals.count
-        var done = 0
         progress?(0, total)
+        // Parsing round k+1 overlaps writing round k.
+        let writer = BackgroundWriter()
+        var done = 0
         do {
             for roundStart in stride(from: 0, to: candidates.count, by: filesPerRound) {
                 let round = Array(candidates[roundStart..<min(roundStart + filesPerRound, candidates.count)])
-                let prepared = prepare(round, root: root, stamps: stamps)
+                let prepared = prepare(round, root: root.path, stamps: stamps)
                 for item in prepared {
                     switch item {
                     case .write(let write):
@@ -76,13 +81,19 @@ public enum Indexer {
                     case .unreadable(let path): stats.unreadable.append(path)
                     }
                 }
-                try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
-                                device: device, chunkSize: chunkSize)
+                try writer.finish()
                 done += round.count
-                progress?(done, total)
+                let reached = done
+                writer.start { () throws(SQLError) in
+                    try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
+                                    device: device, chunkSize: chunkSize, onlyIfContentChanged: true)
+                    progress?(reached, total)
+                }
             }
+            try writer.finish()
             try index.apply(upserts: [], removals: removals, device: device, chunkSize: chunkSize)
         } catch {
+            try? writer.finish()
             throw .index(error)
         }
         stats.removed = removals.count
@@ -92,20 +103,32 @@ public enum Indexer {
     }
 
     /// Indexes one file (one transaction): re-indexes it if its content changed, removes it from
-    /// the index if it is gone.
-    public static func indexFile(root: String, path: String, into index: NoteIndex,
-                                 device: String) throws(SQLError) -> FileIndexOutcome {
+    /// the index if it is gone. `path` is relative to the root.
+    public static func indexFile(root: VaultRoot, path: String, into index: NoteIndex,
+                                 device: String) throws(IndexingError) -> FileIndexOutcome {
+        let resolved: ResolvedPath
+        do { resolved = try root.resolve(relativePath: path) } catch { throw .path(error) }
+        do {
+            return try indexFile(resolved, into: index, device: device, root: root.path)
+        } catch {
+            throw .index(error)
+        }
+    }
+
+    private static func indexFile(_ file: ResolvedPath, into index: NoteIndex, device: String,
+                                  root: String) throws(SQLError) -> FileIndexOutcome {
+        let path = file.relative
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var info = stat()
-        let exists = lstat(root + "/" + path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let exists = lstat(file.absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
         guard exists, VaultScanner.isNoteFileName(name) else {
             return try index.remove(path: path, device: device) ? .removed : .ignored
         }
-        let file = FileStamp(relativePath: path, size: Int64(info.st_size),
-                             mtimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        let stamp = FileStamp(relativePath: path, size: Int64(info.st_size),
+                              mtimeNanoseconds: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
         let current = try index.record(path: path)
         let stamps = current.map { [path: IndexStamp(size: $0.size, mtime: $0.mtime, checksum: $0.checksum, version: $0.version)] } ?? [:]
-        switch prepare(file, root: root, stamps: stamps) {
+        switch prepare(stamp, root: root, stamps: stamps) {
         case .write(let write):
             return .indexed(try index.upsert(path: path, parsed: write.parsed, checksum: write.checksum,
                                               size: write.size, mtime: write.mtime, device: device))
@@ -147,6 +170,25 @@ public enum Indexer {
         let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: file.relativePath)
         return .write(NoteWrite(path: file.relativePath, parsed: parsed, checksum: checksum,
                                 size: file.size, mtime: file.mtimeNanoseconds))
+    }
+}
+
+/// Runs one write job at a time on its own thread; `finish` waits for it and rethrows its error.
+private final class BackgroundWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "notebridge.indexer.writer")
+    private let group = DispatchGroup()
+    private let lock = NSLock()
+    private var failure: SQLError?
+
+    func start(_ job: @escaping @Sendable () throws(SQLError) -> Void) {
+        queue.async(group: group) {
+            do throws(SQLError) { try job() } catch { self.lock.withLock { self.failure = error } }
+        }
+    }
+
+    func finish() throws(SQLError) {
+        group.wait()
+        if let failure = lock.withLock({ self.failure }) { throw failure }
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import Notes
 
 /// The one rule that decides which note a link names. A target is compared case-insensitively
@@ -10,7 +9,7 @@ import Notes
 enum LinkKeys {
     /// The lookup key of a link target written in the note at `sourcePath`.
     static func key(of target: String, from sourcePath: String?) -> String {
-        var text = target.trimmingCharacters(in: .whitespaces)
+        var text = trimmed(target)
         if text.hasPrefix("memory://") { text.removeFirst("memory://".count) }
         if text.hasPrefix("./") || text.hasPrefix("../") {
             text = joined(folder: folder(of: sourcePath ?? ""), relative: text)
@@ -36,7 +35,7 @@ enum LinkKeys {
     static func noteKeys(path: String, permalink: String, title: String) -> NoteKeys {
         let pathKey = withoutMarkdownExtension(path).lowercased()
         let stem = pathKey.split(separator: "/").last.map(String.init) ?? pathKey
-        return NoteKeys(permalink: permalink.lowercased(), title: title.trimmingCharacters(in: .whitespaces).lowercased(),
+        return NoteKeys(permalink: permalink.lowercased(), title: trimmed(title).lowercased(),
                         path: pathKey, stem: stem, folder: folder(of: path))
     }
 
@@ -44,6 +43,12 @@ enum LinkKeys {
     static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "" }
         return String(path[..<slash])
+    }
+
+    private static func trimmed(_ text: String) -> String {
+        guard let first = text.firstIndex(where: { !$0.isWhitespace }),
+              let last = text.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(text[first...last])
     }
 
     private static func withoutMarkdownExtension(_ text: String) -> String {

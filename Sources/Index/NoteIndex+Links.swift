@@ -13,7 +13,7 @@ extension NoteIndex {
         else { return [] }
         let keys = (0..<4).map { note.text($0) }
         let candidates = try executor.execute(SQLStatement(
-            "SELECT \(Self.linkColumns) FROM links WHERE target_key IN (?, ?, ?, ?) OR target_permalink = ? ORDER BY source_path, line, utf8_start",
+            "SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE l.target_key IN (?, ?, ?, ?) OR l.target_permalink = ? ORDER BY s.path, l.line, l.utf8_start",
             keys.map(SQLValue.text) + [.text(keys[0])])).rows.map(Self.link)
         // A candidate may name a better match elsewhere; check each distinct (target, folder) once.
         struct Question: Hashable { var target: String; var folder: String }
@@ -31,17 +31,17 @@ extension NoteIndex {
     /// The links and relations written in the note at `path`, in text order.
     public func links(from path: String) throws(SQLError) -> [LinkRecord] {
         try executor.execute(SQLStatement(
-            "SELECT \(Self.linkColumns) FROM links WHERE source_path = ? ORDER BY line, utf8_start",
+            "SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE s.path = ? ORDER BY l.line, l.utf8_start",
             [.text(path)])).rows.map(Self.link)
     }
 
     /// The links in the note at `path` whose target names no indexed note.
     public func unresolvedLinks(in path: String) throws(SQLError) -> [LinkRecord] {
         try executor.execute(SQLStatement("""
-            SELECT \(Self.linkColumns) FROM links l WHERE l.source_path = ? AND NOT EXISTS (
+            SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE s.path = ? AND NOT EXISTS (
                 SELECT 1 FROM notes n WHERE n.permalink_key = l.target_key OR n.permalink_key = l.target_permalink
                     OR n.title_key = l.target_key OR n.path_key = l.target_key OR n.stem_key = l.target_key)
-            ORDER BY line, utf8_start
+            ORDER BY l.line, l.utf8_start
             """, [.text(path)])).rows.map(Self.link)
     }
 
@@ -71,7 +71,8 @@ extension NoteIndex {
             """, [.text(key), .text(key + "\u{10FFFF}"), .integer(Int64(max(0, limit)))])).rows.map { NoteRecord(row: $0) }
     }
 
-    static let linkColumns = "source_path, type, target, alias, context, is_inline, line, utf8_start, utf8_end, utf16_start, utf16_end"
+    /// Columns of `links l` joined with its note `notes s`, as `link(_:)` reads them.
+    static let linkColumns = "s.path, l.type, l.target, l.alias, l.context, l.is_inline, l.line, l.utf8_start, l.utf8_end, l.utf16_start, l.utf16_end"
 
     static func link(_ row: [SQLValue]) -> LinkRecord {
         LinkRecord(sourcePath: row.text(0), type: row.text(1), target: row.text(2), alias: row.optionalText(3),

@@ -4,6 +4,7 @@ import Notes
 /// The search index over one vault: notes, their links, tags and observations, full text, and
 /// the change feed. Every call blocks and is safe from any thread; each write is one transaction.
 public final class NoteIndex: Sendable {
+    /// Where the SQL runs (local SQLite or Turso).
     public let executor: any SQLExecutor
 
     /// Opens the index, creating or migrating its schema; refuses an index from a newer notebridge.
@@ -75,8 +76,10 @@ public final class NoteIndex: Sendable {
 
     /// Bulk indexing: writes, stamp updates and removals, `chunkSize` notes per transaction
     /// (over Turso one round trip each). `progress` hears the number of items written so far.
+    /// With `onlyIfContentChanged`, notes the index already holds with the same checksum keep
+    /// their version.
     public func apply(upserts: [NoteWrite], stampUpdates: [StampUpdate] = [], removals: [String] = [],
-                      device: String, chunkSize: Int = 200,
+                      device: String, chunkSize: Int = 200, onlyIfContentChanged: Bool = false,
                       progress: ((Int) -> Void)? = nil) throws(SQLError) {
         let now = Self.now()
         var pending: [SQLStatement] = []
@@ -92,7 +95,7 @@ public final class NoteIndex: Sendable {
         }
         let chunk = max(1, chunkSize)
         for write in upserts {
-            pending += NoteWriteStatements.upsert(write, device: device, at: now)
+            pending += NoteWriteStatements.upsert(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }

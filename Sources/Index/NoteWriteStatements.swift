@@ -9,17 +9,20 @@ enum NoteWriteStatements {
     private static let rowsPerInsert = 50
 
     /// Records the change (which fixes the new version), then replaces the note row, its
-    /// observations, links, tags and full-text row.
-    static func upsert(_ write: NoteWrite, device: String, at now: Int64) -> [SQLStatement] {
+    /// observations, links, tags and full-text row. With `onlyIfContentChanged`, a note already
+    /// indexed with the same checksum keeps its version and gets no change record (two indexers
+    /// racing over the same files then agree).
+    static func upsert(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
         let parsed = write.parsed
-        let keys = LinkKeys.noteKeys(path: write.path, permalink: parsed.permalink, title: parsed.title)
+        let values = write.values
         var statements = [
             SQLStatement("""
                 INSERT INTO changes(path, op, checksum, version, device, at)
                 SELECT ?1, CASE WHEN n.version IS NULL THEN 'created' ELSE 'changed' END, ?2,
                        COALESCE(n.version, (SELECT MAX(version) FROM changes WHERE path = ?1), 0) + 1, ?3, ?4
                 FROM (SELECT 1) LEFT JOIN notes n ON n.path = ?1
+                \(onlyIfContentChanged ? "WHERE n.checksum IS NOT ?2" : "")
                 """, [path, .text(write.checksum), .text(device), .integer(now)]),
             SQLStatement("""
                 INSERT INTO notes(path, permalink, title, type, checksum, size, mtime, version, updated_at, updated_by,
@@ -29,37 +32,29 @@ enum NoteWriteStatements {
                 ON CONFLICT(path) DO UPDATE SET
                     permalink = excluded.permalink, title = excluded.title, type = excluded.type,
                     checksum = excluded.checksum, size = excluded.size, mtime = excluded.mtime,
-                    version = excluded.version, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+                    updated_at = CASE WHEN notes.version = excluded.version THEN notes.updated_at ELSE excluded.updated_at END,
+                    updated_by = CASE WHEN notes.version = excluded.version THEN notes.updated_by ELSE excluded.updated_by END,
+                    version = excluded.version,
                     frontmatter_state = excluded.frontmatter_state, metadata = excluded.metadata,
                     folder = excluded.folder, permalink_key = excluded.permalink_key, title_key = excluded.title_key,
                     path_key = excluded.path_key, stem_key = excluded.stem_key
                 """, [path, .text(parsed.permalink), .text(parsed.title), .text(parsed.type), .text(write.checksum),
                       .integer(write.size), .integer(write.mtime), .integer(now), .text(device),
-                      .text(parsed.frontmatterState.rawValue), .text(metadataJSON(parsed.metadata)),
-                      .text(keys.folder), .text(keys.permalink), .text(keys.title), .text(keys.path), .text(keys.stem)]),
+                      .text(parsed.frontmatterState.rawValue), .text(values.metadataJSON),
+                      .text(values.keys.folder), .text(values.keys.permalink), .text(values.keys.title),
+                      .text(values.keys.path), .text(values.keys.stem)]),
         ]
         statements += removeChildren(path)
         statements.append(SQLStatement(
             "INSERT INTO notes_fts(rowid, title, body) VALUES ((SELECT id FROM notes WHERE path = ?), ?, ?)",
-            [path, .text(searchable(parsed.title)), .text(searchable(parsed.body))]))
-        statements += multiRowInsert(
-            "observations(path, category, content, context, tags, line, utf8_start, utf8_end, utf16_start, utf16_end)",
-            columns: 10,
-            rows: parsed.observations.map { observation in
-                [path, .text(observation.category), .text(observation.content), observation.context.map(SQLValue.text) ?? .null,
-                 .text(observation.tags.joined(separator: " "))] + spanValues(observation.span)
-            })
-        statements += multiRowInsert(
-            "links(source_path, type, target, target_key, target_permalink, alias, context, is_inline, line, utf8_start, utf8_end, utf16_start, utf16_end)",
-            columns: 13,
-            rows: parsed.relations.map { relation in
-                [path, .text(relation.type), .text(relation.target),
-                 .text(LinkKeys.key(of: relation.target, from: write.path)),
-                 .text(LinkKeys.permalinkKey(of: relation.target, from: write.path)),
-                 relation.alias.map(SQLValue.text) ?? .null, relation.context.map(SQLValue.text) ?? .null,
-                 .integer(relation.isInline ? 1 : 0)] + spanValues(relation.span)
-            })
-        statements += multiRowInsert("tags(path, tag)", columns: 2, rows: uniqueIgnoringCase(parsed.tags).map { [path, .text($0)] })
+            [path, .text(values.searchableTitle), .text(values.searchableBody)]))
+        statements += childInsert(
+            "observations(note_id, category, content, context, tags, line, utf8_start, utf8_end, utf16_start, utf16_end)",
+            path: path, rows: values.observations)
+        statements += childInsert(
+            "links(note_id, type, target, target_key, target_permalink, alias, context, is_inline, line, utf8_start, utf8_end, utf16_start, utf16_end)",
+            path: path, rows: values.links)
+        statements += childInsert("tags(note_id, tag)", path: path, rows: values.tags)
         return statements
     }
 
@@ -94,45 +89,25 @@ enum NoteWriteStatements {
 
     private static func removeChildren(_ path: SQLValue) -> [SQLStatement] {
         [
-            SQLStatement("DELETE FROM observations WHERE path = ?", [path]),
-            SQLStatement("DELETE FROM links WHERE source_path = ?", [path]),
-            SQLStatement("DELETE FROM tags WHERE path = ?", [path]),
+            SQLStatement("DELETE FROM observations WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
+            SQLStatement("DELETE FROM links WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
+            SQLStatement("DELETE FROM tags WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
             SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]),
         ]
     }
 
-    private static func multiRowInsert(_ target: String, columns: Int, rows: [[SQLValue]]) -> [SQLStatement] {
-        let placeholder = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+    /// Inserts child rows of the note at `path`, its id looked up once per statement:
+    /// `INSERT … SELECT id, column1, … FROM (VALUES (…), (…))`.
+    private static func childInsert(_ target: String, path: SQLValue, rows: [[SQLValue]]) -> [SQLStatement] {
+        guard let width = rows.first?.count else { return [] }
+        let placeholder = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        let columns = (1...width).map { "column\($0)" }.joined(separator: ", ")
         return stride(from: 0, to: rows.count, by: rowsPerInsert).map { start in
             let chunk = rows[start..<min(start + rowsPerInsert, rows.count)]
             let values = Array(repeating: placeholder, count: chunk.count).joined(separator: ", ")
-            return SQLStatement("INSERT INTO \(target) VALUES \(values)", chunk.flatMap { $0 })
+            return SQLStatement("INSERT INTO \(target) SELECT (SELECT id FROM notes WHERE path = ?), \(columns) FROM (VALUES \(values))",
+                                [path] + chunk.flatMap { $0 })
         }
     }
 
-    private static func spanValues(_ span: TextSpan) -> [SQLValue] {
-        [.integer(Int64(span.line)), .integer(Int64(span.utf8.lowerBound)), .integer(Int64(span.utf8.upperBound)),
-         .integer(Int64(span.utf16.lowerBound)), .integer(Int64(span.utf16.upperBound))]
-    }
-
-    private static func metadataJSON(_ metadata: [String: String]) -> String {
-        JSONValue.object(metadata.mapValues(JSONValue.string)).serializedString()
-    }
-
-    private static func uniqueIgnoringCase(_ tags: [String]) -> [String] {
-        var seen = Set<String>()
-        return tags.filter { seen.insert($0.lowercased()).inserted }
-    }
-
-    /// Text for the full-text table without the two control characters snippets use as markers.
-    private static func searchable(_ text: String) -> String {
-        guard text.contains(where: { $0 == SnippetMarkers.open || $0 == SnippetMarkers.close }) else { return text }
-        return String(text.filter { $0 != SnippetMarkers.open && $0 != SnippetMarkers.close })
-    }
-}
-
-/// The characters snippet() wraps around a match; stripped from indexed text.
-enum SnippetMarkers {
-    static let open: Character = "\u{1}"
-    static let close: Character = "\u{2}"
 }

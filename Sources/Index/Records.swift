@@ -26,13 +26,15 @@ public struct IndexStamp: Sendable, Hashable {
     public var version: Int64
 }
 
-/// One note to write: its parsed text and the file facts it came from.
+/// One note to write: its parsed text and the file facts it came from. The SQL values are
+/// worked out when it is made, so bulk indexing does that work on the parsing threads.
 public struct NoteWrite: Sendable {
-    public var path: String
-    public var parsed: ParsedNote
-    public var checksum: String
-    public var size: Int64
-    public var mtime: Int64
+    public let path: String
+    public let parsed: ParsedNote
+    public let checksum: String
+    public let size: Int64
+    public let mtime: Int64
+    let values: NoteRowValues
 
     public init(path: String, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64) {
         self.path = path
@@ -40,6 +42,7 @@ public struct NoteWrite: Sendable {
         self.checksum = checksum
         self.size = size
         self.mtime = mtime
+        values = NoteRowValues(path: path, parsed: parsed)
     }
 }
 

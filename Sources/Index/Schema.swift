@@ -40,7 +40,7 @@ enum Schema {
         "CREATE INDEX IF NOT EXISTS notes_stem_key ON notes(stem_key)",
         """
         CREATE TABLE IF NOT EXISTS observations(
-            path TEXT NOT NULL,
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
             category TEXT NOT NULL,
             content TEXT NOT NULL,
             context TEXT,
@@ -49,11 +49,11 @@ enum Schema {
             utf8_start INTEGER NOT NULL, utf8_end INTEGER NOT NULL,
             utf16_start INTEGER NOT NULL, utf16_end INTEGER NOT NULL)
         """,
-        "CREATE INDEX IF NOT EXISTS observations_path ON observations(path)",
+        "CREATE INDEX IF NOT EXISTS observations_note ON observations(note_id)",
         "CREATE INDEX IF NOT EXISTS observations_category ON observations(category)",
         """
         CREATE TABLE IF NOT EXISTS links(
-            source_path TEXT NOT NULL,
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
             type TEXT NOT NULL,
             target TEXT NOT NULL,
             target_key TEXT NOT NULL,
@@ -65,19 +65,26 @@ enum Schema {
             utf8_start INTEGER NOT NULL, utf8_end INTEGER NOT NULL,
             utf16_start INTEGER NOT NULL, utf16_end INTEGER NOT NULL)
         """,
-        "CREATE INDEX IF NOT EXISTS links_source ON links(source_path)",
+        "CREATE INDEX IF NOT EXISTS links_note ON links(note_id)",
         "CREATE INDEX IF NOT EXISTS links_target_key ON links(target_key)",
         "CREATE INDEX IF NOT EXISTS links_target_permalink ON links(target_permalink)",
         "CREATE INDEX IF NOT EXISTS links_type ON links(type)",
-        "CREATE TABLE IF NOT EXISTS tags(path TEXT NOT NULL, tag TEXT NOT NULL COLLATE NOCASE)",
-        "CREATE INDEX IF NOT EXISTS tags_path ON tags(path)",
-        "CREATE INDEX IF NOT EXISTS tags_tag ON tags(tag)",
+        """
+        CREATE TABLE IF NOT EXISTS tags(
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL COLLATE NOCASE,
+            PRIMARY KEY (note_id, tag)) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS tags_tag ON tags(tag, note_id)",
+        // rowid = notes.id. Prefix indexes make two- and three-letter prefix queries (typing) cheap.
         """
         CREATE VIRTUAL TABLE IF NOT EXISTS notes_fts USING fts5(
             title, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')
         """,
         // ORDER BY rank then weighs a title hit ten times a body hit.
         "INSERT INTO notes_fts(notes_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)')",
+        // Merge segments in bigger steps: bulk indexing does less merge work, searches are as fast.
+        "INSERT INTO notes_fts(notes_fts, rank) VALUES ('automerge', 8)",
         """
         CREATE TABLE IF NOT EXISTS changes(
             seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -14,6 +14,19 @@ public enum Checksum {
         return hex(digest)
     }
 
+    /// The MD5 of `bytes` as 32 lowercase hex digits: what S3 reports for a single-part object,
+    /// used only to check that an upload landed, never for integrity.
+    public static func md5(_ bytes: [UInt8]) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        var empty: UInt8 = 0
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = EVP_Digest(buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(&empty), buffer.count,
+                           &digest, &length, EVP_md5(), nil)
+        }
+        return hex(Array(digest.prefix(Int(length))))
+    }
+
     private static func hash(_ buffer: UnsafeBufferPointer<UInt8>, into digest: inout [UInt8]) {
         digest.withUnsafeMutableBufferPointer { out in
             // SHA256 accepts a null pointer only with length 0; an empty buffer may have no base address.

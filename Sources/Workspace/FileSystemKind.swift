@@ -8,11 +8,17 @@ public enum FileSystemKind {
         guard let magic = statfsType(path) else { return ("unknown", false, false) }
         let isFUSE = magic == fuseMagic
         // mountinfo names the exact type (ext2/3/4 share one magic number; FUSE says which program serves it).
-        let type = mountInfoType(path) ?? knownTypes[magic] ?? "unknown (0x\(String(magic, radix: 16)))"
+        let type = mount(holding: path)?.type ?? knownTypes[magic] ?? "unknown (0x\(String(magic, radix: 16)))"
         let isNetwork = networkMagics.contains(magic)
             || networkTypes.contains(type)
             || (isFUSE && networkFUSEPrograms.contains(String(type.split(separator: ".", maxSplits: 1).last ?? "")))
         return (type, isFUSE, isNetwork)
+    }
+
+    /// The mount point of the file system holding `path` (per /proc/self/mountinfo), e.g. to turn a path
+    /// under an rclone mount into a path relative to the mount's root.
+    public static func mountPoint(of path: String) -> String? {
+        mount(holding: path)?.point
     }
 
     private static let fuseMagic: UInt = 0x6573_5546
@@ -41,21 +47,22 @@ public enum FileSystemKind {
         return UInt(bitPattern: buffer.load(as: Int.self)) & 0xFFFF_FFFF
     }
 
-    /// The type of the mount holding `path` per /proc/self/mountinfo (FUSE types read "fuse.<program>").
-    private static func mountInfoType(_ path: String) -> String? {
+    /// The mount holding `path` per /proc/self/mountinfo: the longest mount point containing it, and its
+    /// type (FUSE types read "fuse.<program>").
+    private static func mount(holding path: String) -> (point: String, type: String)? {
         guard let real = FileSystem.realPath(path), let table = readFile("/proc/self/mountinfo") else { return nil }
-        var best: (length: Int, type: String)?
+        var best: (point: String, type: String)?
         for line in table.split(separator: "\n") {
             // "id parent major:minor root mountpoint options [optional…] - type source superoptions"
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count > 7, let dash = fields[6...].firstIndex(of: "-"), dash + 1 < fields.count else { continue }
             let mountPoint = unescape(fields[4])
             guard mountPoint == "/" || FileSystem.isSameOrInside(real, directory: mountPoint) else { continue }
-            if mountPoint.utf8.count >= (best?.length ?? -1) {
-                best = (mountPoint.utf8.count, String(fields[dash + 1]))
+            if mountPoint.utf8.count >= (best?.point.utf8.count ?? -1) {
+                best = (mountPoint, String(fields[dash + 1]))
             }
         }
-        return best?.type
+        return best
     }
 
     /// mountinfo writes space, tab, newline and backslash as octal escapes ("\040").

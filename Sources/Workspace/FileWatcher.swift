@@ -27,16 +27,17 @@ public final class FileWatcher: @unchecked Sendable {
             throw error
         }
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        wakeDescriptor = pipeEnds[1]
-        loop = WatchLoop(root: root, inotify: inotify, wake: pipeEnds[0], onChange: onChange)
+        let loop = WatchLoop(root: root, inotify: inotify, wake: pipeEnds[0], onChange: onChange)
         do {
             try loop.watchEverything()
         } catch {
+            // Thrown before every property is set, so deinit (and its stop) does not run.
             loop.closeDescriptors()
-            close(wakeDescriptor)
+            close(pipeEnds[1])
             throw error
         }
-        let loop = loop
+        self.loop = loop
+        wakeDescriptor = pipeEnds[1]
         let finished = finished
         Thread {
             loop.run()

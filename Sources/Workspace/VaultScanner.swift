@@ -29,7 +29,13 @@ public enum VaultScanError: Error, Sendable, Equatable {
 /// folders, conflict copies (`*.conflict-*.md`), temporary files (`.*.nb-tmp-*`), symbolic links
 /// and anything not ending in `.md`.
 public enum VaultScanner {
-    public static func scan(root: String) throws(VaultScanError) -> VaultScan {
+    /// Every note file under `root`, sorted by path.
+    public static func scan(_ root: VaultRoot) throws(VaultScanError) -> VaultScan {
+        try scan(path: root.path)
+    }
+
+    /// Every note file under the folder at `path`.
+    public static func scan(path root: String) throws(VaultScanError) -> VaultScan {
         var scan = VaultScan(files: [], unreadableFolders: [])
         let rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootDescriptor >= 0 else {

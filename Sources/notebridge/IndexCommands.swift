@@ -15,7 +15,7 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let opened = try OpenedVault(settings: vault.settings)
-        let stats = try Indexer.index(root: opened.root.path, into: opened.index, device: opened.device)
+        let stats = try Indexer.index(root: opened.root, into: opened.index, device: opened.device)
         let seconds = Double(stats.elapsed.components.seconds) + Double(stats.elapsed.components.attoseconds) / 1e18
         if json {
             let result: JSONValue = [

@@ -129,5 +129,12 @@ import Testing
         #expect(try index.record(path: "n1.md")?.mtime == 99)
         #expect(try index.record(path: "n1.md")?.version == 1)
         #expect(try index.record(path: "n2.md") == nil)
+        // Re-applying the same content leaves versions alone when asked to.
+        try index.apply(upserts: Array(writes.prefix(3)), device: "other", onlyIfContentChanged: true)
+        #expect(try index.record(path: "n0.md")?.version == 1)
+        #expect(try index.record(path: "n0.md")?.updatedBy == "bulk")
+        try index.apply(upserts: Array(writes.prefix(1)), device: "other")
+        #expect(try index.record(path: "n0.md")?.version == 2)
+        #expect(try index.record(path: "n0.md")?.updatedBy == "other")
     }
 }

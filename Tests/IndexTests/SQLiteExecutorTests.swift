@@ -64,8 +64,16 @@ import Testing
         #expect(throws: SQLError.self) { _ = try executor.execute(SQLStatement("SELECT 1; SELECT 2")) }
     }
 
-    @Test func unopenableFileIsUnavailable() {
+    @Test func unopenableFileIsUnavailable() throws {
         #expect(throws: SQLError.self) { _ = try SQLiteExecutor(path: "/nonexistent-folder/x/index.sqlite") }
+        let garbage = TemporaryFolder.shared.path + "/garbage.sqlite"
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: garbage))
+        let error = #expect(throws: SQLError.self) { _ = try SQLiteExecutor(path: garbage) }
+        guard case .unavailable(let message)? = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("not a database"))
     }
 
     @Test func twoConnectionsWritingOneFileFromTwoThreadsLoseNothing() async throws {

@@ -81,3 +81,8 @@ import Testing
         #expect(Checksum.sha256(Array("xabcx".utf8).dropFirst().dropLast()) == Checksum.sha256(Array("abc".utf8)))
     }
 }
+
+@Test func md5MatchesKnownVectors() {
+    #expect(Checksum.md5([]) == "d41d8cd98f00b204e9800998ecf8427e")
+    #expect(Checksum.md5(Array("abc".utf8)) == "900150983cd24fb0d6963f7d28e17f72")
+}

@@ -20,18 +20,16 @@ public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
             sqlite3_close_v2(handle)
             throw .unavailable("cannot open \(path): \(message)")
         }
-        connection = handle
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(handle, 1)
-        do {
-            // journal_mode needs a lock the busy handler waits for; the other pragmas are per connection.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"] {
-                _ = try run(SQLStatement(pragma))
-            }
-        } catch {
+        // journal_mode needs a lock the busy handler waits for; the other pragmas are per connection.
+        let pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;"
+        guard sqlite3_exec(handle, pragmas, nil, nil, nil) == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(handle))
             sqlite3_close_v2(handle)
-            throw .unavailable("cannot configure \(path): \(error)")
+            throw .unavailable("cannot configure \(path): \(message)")
         }
+        connection = handle
     }
 
     deinit {

@@ -1,5 +1,5 @@
-/// A user's search text turned into an FTS5 expression plus filters. Plain words match as
-/// prefixes and are ANDed; `"phrases"`, `word*`, `-word`, `AND`/`OR`/`NOT` and parentheses work
+/// A user's search text turned into an FTS5 expression plus filters. Plain words (of two or more
+/// characters) match as prefixes and are ANDed; `"phrases"`, `word*`, `-word`, `AND`/`OR`/`NOT` and parentheses work
 /// as written (with an explicit operator, bare words match whole words, as in Basic Memory);
 /// `tag:x`, `type:x` and `in:folder/` filter. Text that does not form a valid query is searched
 /// as plain words, so a query never fails. Every term reaches FTS5 quoted, so nothing the user
@@ -13,6 +13,8 @@ struct SearchQuery: Equatable {
     var negativeExpression: String?
     /// The same words ORed, when the query is plain words that may be retried that way.
     var orExpression: String?
+    /// The positive words, for highlighting them in snippets.
+    var highlightTerms: [HighlightTerm] = []
     var tags: [String] = []
     var types: [String] = []
     var folders: [String] = []
@@ -42,10 +44,16 @@ struct SearchQuery: Equatable {
             if let filter = Filter(word) {
                 add(filter)
             } else {
-                items.append(Item(connector: .and, negated: false, node: .term(phrase: word, prefix: true)))
+                items.append(Item(connector: .and, negated: false, node: .term(phrase: word, prefix: Self.impliesPrefix(word))))
             }
         }
         build(from: items, mayRetryWithOr: true)
+    }
+
+    /// A plain word matches as a prefix unless it is a single character, whose prefix matches
+    /// most of the vocabulary (slow and useless); `x*` still asks for that explicitly.
+    static func impliesPrefix(_ word: String) -> Bool {
+        word.count > 1
     }
 
     private mutating func add(_ filter: Filter) {
@@ -60,6 +68,7 @@ struct SearchQuery: Equatable {
         let positives = items.filter { !$0.negated }.compactMap { item in item.rendered.map { (item.connector, $0) } }
         let negatives = items.filter(\.negated).compactMap(\.rendered)
         negativeExpression = negatives.isEmpty ? nil : negatives.joined(separator: " OR ")
+        highlightTerms = items.flatMap(\.highlightTerms)
         guard !positives.isEmpty else { return }
         let positive = Self.join(positives)
         positiveExpression = positive
@@ -158,6 +167,19 @@ struct SearchQuery: Equatable {
         var negated: Bool
         var node: Node
 
+        /// The words of its positive terms, for highlighting.
+        var highlightTerms: [HighlightTerm] {
+            guard !negated else { return [] }
+            switch node {
+            case .term(let phrase, let prefix):
+                let words = phrase.unicodeScalars.split { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }
+                    .map { Snippet.fold(String(String.UnicodeScalarView($0))) }
+                return words.enumerated().map { HighlightTerm(word: $1, prefix: prefix && $0 == words.count - 1) }
+            case .group(let items):
+                return items.flatMap(\.highlightTerms)
+            }
+        }
+
         /// FTS5 text for this item without its negation; nil when it holds nothing searchable.
         var rendered: String? {
             switch node {
@@ -220,7 +242,8 @@ struct SearchQuery: Equatable {
             case .word(let word, let negated):
                 let starred = word.hasSuffix("*")
                 return Item(connector: .and, negated: negated,
-                            node: .term(phrase: starred ? String(word.dropLast()) : word, prefix: starred || !exactWords))
+                            node: .term(phrase: starred ? String(word.dropLast()) : word,
+                                        prefix: starred || (!exactWords && SearchQuery.impliesPrefix(word))))
             case .phrase(let phrase, let negated):
                 return Item(connector: .and, negated: negated, node: .term(phrase: phrase, prefix: false))
             case .open:

@@ -1,4 +1,0 @@
-public struct RcloneRemoteControl: Sendable {
-    public init(settingsURL: String) throws {}
-    public func refresh(directory: String) throws {}
-}

@@ -1,0 +1,108 @@
+import Foundation
+import Glibc
+import Testing
+@testable import Workspace
+
+@Suite(.serialized) struct AtomicFileTests {
+    @Test func temporaryFileSitsBesideTheTargetUntilCommitted() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "folder/deeper/note.md")
+        let temporary = try AtomicFile.writeTemporary(Array("hello\n".utf8), beside: target)
+        #expect(temporary.hasPrefix(directory.path + "/folder/deeper/.note.md.nb-tmp-"))
+        #expect(directory.read("folder/deeper/note.md") == nil)
+        #expect(FileManager.default.contents(atPath: temporary) == Data("hello\n".utf8))
+
+        try AtomicFile.commit(temporary: temporary, to: target)
+        #expect(directory.read("folder/deeper/note.md") == "hello\n")
+        #expect(directory.entries("folder/deeper") == ["note.md"])
+    }
+
+    @Test func discardLeavesNothingAndTheTargetAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("note.md", "old")
+        let target = try VaultRoot(directory.path).resolve(relativePath: "note.md")
+        let temporary = try AtomicFile.writeTemporary(Array("new".utf8), beside: target)
+        AtomicFile.discard(temporary: temporary)
+        #expect(directory.entries() == ["note.md"])
+        #expect(directory.read("note.md") == "old")
+    }
+
+    @Test func writeReplacesTheWholeFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("note.md", String(repeating: "long old text\n", count: 1000))
+        let target = try VaultRoot(directory.path).resolve(relativePath: "note.md")
+        let bytes = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
+        try AtomicFile.write(bytes, to: target)
+        #expect(FileManager.default.contents(atPath: target.absolute).map(Array.init) == bytes)
+        try AtomicFile.write([], to: target)
+        #expect(directory.read("note.md") == "")
+        #expect(directory.entries() == ["note.md"])
+    }
+
+    @Test func modeIsReadWriteLessTheUmask() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        for (mask, expected) in [(mode_t(0o022), mode_t(0o644)), (0o077, 0o600), (0o002, 0o664)] {
+            let previous = umask(mask)
+            defer { umask(previous) }
+            let target = try root.resolve(relativePath: "mode-\(String(mask, radix: 8)).md")
+            try AtomicFile.write(Array("x".utf8), to: target)
+            var info = stat()
+            #expect(stat(target.absolute, &info) == 0)
+            #expect(info.st_mode & 0o777 == expected)
+        }
+    }
+
+    @Test func aFolderThatCannotBeWrittenGivesAnErrorAndKeepsTheTarget() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("locked/note.md", "original")
+        let target = try VaultRoot(directory.path).resolve(relativePath: "locked/note.md")
+        guard Unwritable.make(directory.path + "/locked") else {
+            Issue.record("could not make a folder unwritable (root without chattr?)")
+            return
+        }
+        defer { Unwritable.undo(directory.path + "/locked") }
+        #expect(throws: FileError.self) { try AtomicFile.write(Array("new".utf8), to: target) }
+        #expect(directory.read("locked/note.md") == "original")
+        #expect(directory.entries("locked") == ["note.md"])
+    }
+
+    @Test func aFileInPlaceOfAFolderGivesAnError() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("plain", "not a folder")
+        let target = try VaultRoot(directory.path).resolve(relativePath: "plain/note.md")
+        let error = #expect(throws: FileError.self) { try AtomicFile.write(Array("x".utf8), to: target) }
+        #expect(error?.description.hasPrefix("could not ") == true)
+        #expect(directory.read("plain") == "not a folder")
+    }
+}
+
+/// Makes a folder refuse new entries: mode 0555 for ordinary users; root ignores modes, so for root the
+/// folder is made immutable with chattr (ext4 and similar file systems).
+enum Unwritable {
+    static func make(_ path: String) -> Bool {
+        if geteuid() != 0 { return chmod(path, 0o555) == 0 }
+        return run("/usr/bin/chattr", ["+i", path])
+    }
+
+    static func undo(_ path: String) {
+        if geteuid() != 0 { chmod(path, 0o755) } else { _ = run("/usr/bin/chattr", ["-i", path]) }
+    }
+
+    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}

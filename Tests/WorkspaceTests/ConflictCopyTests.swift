@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import Workspace
+
+@Suite struct ConflictCopyTests {
+    private let date = Date(timeIntervalSince1970: 1_767_323_045)  // 2026-01-02 03:04:05 UTC
+
+    @Test func nameCarriesDeviceAndUTCTime() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "projects/My Note.md")
+        let copy = ConflictCopy.path(for: target, device: "laptop", at: date, in: root)
+        #expect(copy.relative == "projects/My Note.conflict-laptop-20260102T030405Z.md")
+        #expect(copy.absolute == directory.path + "/projects/My Note.conflict-laptop-20260102T030405Z.md")
+        let top = ConflictCopy.path(for: try root.resolve(relativePath: "top.md"), device: "pc", at: date, in: root)
+        #expect(top.relative == "top.conflict-pc-20260102T030405Z.md")
+    }
+
+    @Test func deviceIsSanitised() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "n.md")
+        #expect(ConflictCopy.path(for: target, device: "my pc/../ü x", at: date, in: root).relative
+            == "n.conflict-my-pc-..---x-20260102T030405Z.md")
+        #expect(ConflictCopy.path(for: target, device: "", at: date, in: root).relative == "n.conflict-device-20260102T030405Z.md")
+        let long = ConflictCopy.path(for: target, device: String(repeating: "d", count: 500), at: date, in: root)
+        #expect(long.relative.utf8.count < 120)
+    }
+
+    @Test func takenNamesGetACounter() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "n.md")
+        let first = ConflictCopy.path(for: target, device: "pc", at: date, in: root)
+        try directory.write(first.relative, "one")
+        let second = ConflictCopy.path(for: target, device: "pc", at: date, in: root)
+        #expect(second.relative == "n.conflict-pc-20260102T030405Z-2.md")
+        try directory.write(second.relative, "two")
+        #expect(ConflictCopy.path(for: target, device: "pc", at: date, in: root).relative == "n.conflict-pc-20260102T030405Z-3.md")
+    }
+}

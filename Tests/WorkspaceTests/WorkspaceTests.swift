@@ -1,4 +1,0 @@
-import Testing
-@testable import Workspace
-
-@Test func moduleLoads() {}
