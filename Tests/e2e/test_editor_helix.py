@@ -149,7 +149,8 @@ def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tm
         session.send(":write!" + ENTER)
         session.wait_for_screen("written", since=mark)
         log = session.wait_for_log('"code":"overwrote-newer"')
-        assert "laptop" in log[log.index('"code":"overwrote-newer"'):]
+        notice = next(line for line in log.splitlines() if '"code":"overwrote-newer"' in line)
+        assert "saved by laptop" in notice and "alpha.conflict-" in notice
         assert session.quit() == 0
 
     ours = ALPHA.replace("first line\n", "first line, edited in Helix!\n")

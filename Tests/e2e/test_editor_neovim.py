@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from harness.editors import editor_path, isolated_env, run_nvim_lua
+from harness.fixtures import bucket, mount_a, mount_factory, mount_options, s3, s3_server  # noqa: F401
 from harness.lsp import LspClient
 from harness.polling import wait_until
 
@@ -41,9 +42,11 @@ permalink: people/bob
 Bob likes zebras.
 """
 
-# Loaded before every scenario. Arguments: root, index file, notebridge binary, signal folder.
+# Loaded before every scenario. Arguments: root, index file, notebridge binary, signal folder and
+# the rclone remote-control URL ('' for none).
 PRELUDE = r"""
 local root, database, binary, signals = _G.arg[1], _G.arg[2], _G.arg[3], _G.arg[4]
+local rclone_rc = _G.arg[5] ~= '' and _G.arg[5] or nil
 vim.opt.rtp:prepend(PLUGIN)
 messages = {}
 vim.notify = function(message, level) table.insert(messages, { message = message, level = level }) end
@@ -58,7 +61,7 @@ vim.api.nvim_create_autocmd('LspProgress', { callback = function(event)
   if event.data.params.value.kind == 'end' then indexed = true end
 end })
 require('notebridge').setup({ root = root, database = database, cmd = { binary, 'serve' }, device = 'nvim',
-                             poll_interval = 0.2 })
+                             poll_interval = 0.2, rclone_rc = rclone_rc })
 
 function wait(what, condition)
   if not vim.wait(20000, condition, 20) then
@@ -124,12 +127,14 @@ def vault(tmp_path):
     return root, tmp_path / "index.sqlite", signals
 
 
-def run_scenario(tmp_path, vault, notebridge_bin, body: str, timeout: float = 60) -> dict:
+def run_scenario(tmp_path, vault, notebridge_bin, body: str, timeout: float = 60, mount=None) -> dict:
     root, database, signals = vault
     script = tmp_path / "scenario.lua"
     script.write_text(f"PLUGIN = {json.dumps(str(PLUGIN))}\n" + PRELUDE + body)
+    credentials = {"RCLONE_RC_USER": mount.rc_user, "RCLONE_RC_PASS": mount.rc_pass} if mount else {}
     result = run_nvim_lua(script, str(root), str(database), str(notebridge_bin), str(signals),
-                          env=isolated_env(tmp_path / "home"), timeout=timeout)
+                          mount.rc_url if mount else "", env=isolated_env(tmp_path / "home", credentials),
+                          timeout=timeout)
     assert result.returncode == 0, f"nvim failed:\n{result.stderr}\n{result.stdout}"
     return json.loads(result.stdout)
 
@@ -345,3 +350,24 @@ report({ items = items, picked = picked, created = created, opened = opened, hea
     assert report["opened"] == str(root / "people" / "bob.md")
     assert "OK Neovim 0.10" in report["health"] and "client" in report["health"], report["health"]
     assert "ERROR" not in report["health"], report["health"]
+
+
+def test_write_on_an_rclone_mount_says_when_the_bucket_has_it(nvim, tmp_path, notebridge_bin, mount_a, s3):  # noqa: F811
+    signals = tmp_path / "signals"
+    signals.mkdir()
+    vault = (mount_a.mountpoint, tmp_path / "index.sqlite", signals)
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+local bufnr = open('inbox/upload.md')
+vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, { '# Upload', '', 'bytes for the bucket' })
+vim.cmd.write()
+local after_write = vim.deepcopy(vim.b[bufnr].notebridge)
+wait('the upload', function() return vim.b[bufnr].notebridge.uploaded == true end)
+report({ after_write = after_write, modified = vim.bo[bufnr].modified, messages = messages })
+""", mount=mount_a)
+
+    assert report["modified"] is False
+    assert report["after_write"]["uploaded"] is False  # rclone holds the bytes for its write-back delay
+    said = [m["message"] for m in report["messages"]]
+    assert any("inbox/upload.md" in m and "uploading" in m for m in said), said
+    assert any("is in the bucket" in m for m in said), said
+    assert s3.get("inbox/upload.md") == b"# Upload\n\nbytes for the bucket\n"  # through S3, not the mount

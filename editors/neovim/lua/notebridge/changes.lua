@@ -66,6 +66,20 @@ function M.on_did_change(_, result, ctx)
   end
 end
 
+--- Handler for notes/didUpload: a save of an open note has reached the bucket.
+function M.on_did_upload(_, result)
+  local bufnr = result and loaded_buffer(result.uri)
+  if not bufnr then
+    return
+  end
+  local state = save.state(bufnr)
+  if state.checksum == result.checksum then
+    state.uploaded = true
+    vim.b[bufnr].notebridge = state
+    notify(string.format('"%s" is in the bucket', result.path))
+  end
+end
+
 --- FileChangedShell for notes: the bridge reports changes itself, so Vim's own prompt is not
 --- needed; a clean buffer whose file differs takes the file, a modified one is left alone.
 function M.on_file_changed_shell(event)

@@ -36,6 +36,9 @@ local function client_config(settings)
       ['notes/didChange'] = function(err, result, ctx)
         require('notebridge.changes').on_did_change(err, result, ctx)
       end,
+      ['notes/didUpload'] = function(err, result, ctx)
+        require('notebridge.changes').on_did_upload(err, result, ctx)
+      end,
     },
     commands = {
       ['notebridge.keepMine'] = function(command, ctx)

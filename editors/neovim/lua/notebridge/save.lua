@@ -6,7 +6,7 @@ local config = require('notebridge.config')
 local M = {}
 
 --- What the plugin knows of a buffer: the version it is based on and any open conflict.
---- (`vim.b.notebridge`: {version?, checksum?, conflict? = {copy_path, theirs_version, theirs_checksum}})
+--- (`vim.b.notebridge`: {version?, checksum?, uploaded?, conflict? = {copy_path, theirs_version, theirs_checksum}})
 function M.state(bufnr)
   return vim.b[bufnr].notebridge or {}
 end
@@ -31,14 +31,16 @@ function M.apply_result(bufnr, result, name)
     buffer.replace(bufnr, result.text)
   end
   if status == 'saved' or status == 'merged' or status == 'unchanged' then
-    set_state(bufnr, { version = result.version, checksum = result.checksum })
+    -- uploaded: false on an rclone mount until notes/didUpload says the bucket has the bytes.
+    set_state(bufnr, { version = result.version, checksum = result.checksum, uploaded = result.uploaded })
     buffer.mark_saved(bufnr)
     local said = {
       saved = 'written',
       merged = 'merged with changes saved elsewhere and written',
       unchanged = 'unchanged',
     }
-    notify(string.format('"%s" %s (v%d)', name, said[status], result.version))
+    local uploading = result.uploaded == false and ', uploading' or ''
+    notify(string.format('"%s" %s (v%d%s)', name, said[status], result.version, uploading))
     return true
   end
   if status == 'conflict' then
