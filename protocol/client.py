@@ -279,7 +279,9 @@ def run_command(client, args):
         params = {"path": args.path, "text": sys.stdin.read()}
         if args.base_version is not None:
             params["baseVersion"] = args.base_version
-            checksum = args.base_checksum or current_checksum(client, args.path, args.base_version)
+            checksum = args.base_checksum
+            if checksum is None and args.base_version > 0:  # version 0: the note does not exist yet
+                checksum = current_checksum(client, args.path, args.base_version)
             if checksum:
                 params["baseChecksum"] = checksum
         if args.force:

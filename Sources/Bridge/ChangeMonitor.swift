@@ -16,9 +16,11 @@ final class ChangeMonitor: @unchecked Sendable {
     private let pollInterval: Double?
     private let scanInterval: Double
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
+    private let beforeScan: @Sendable () -> Void
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
+    private var ownChangesThrough: Int64 = 0
     private var known: [String: String?] = [:]       // path → last checksum announced or written (nil: deleted)
     private var tasks: [Task<Void, Never>] = []
     private var watcher: FileWatcher?
@@ -37,7 +39,8 @@ final class ChangeMonitor: @unchecked Sendable {
 
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
     init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
-         scanInterval: Double, onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+         scanInterval: Double, beforeScan: @escaping @Sendable () -> Void = {},
+         onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
         self.device = device
@@ -45,11 +48,16 @@ final class ChangeMonitor: @unchecked Sendable {
         self.pollInterval = pollInterval
         self.scanInterval = scanInterval
         self.onChanges = onChanges
+        self.beforeScan = beforeScan
     }
 
-    /// Starts watching; changes already in the feed at `seq` are taken as known.
-    func start(fromSeq seq: Int64) {
-        lock.withLock { lastSeq = seq }
+    /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
+    /// device's own changes up to `ownThrough` (the initial index it just recorded).
+    func start(fromSeq seq: Int64, ignoringOwnChangesThrough ownThrough: Int64 = 0) {
+        lock.withLock {
+            lastSeq = seq
+            ownChangesThrough = ownThrough
+        }
         do {
             watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
@@ -129,7 +137,8 @@ final class ChangeMonitor: @unchecked Sendable {
             lastSeq = last.seq
             var fresh: [ChangeRecord] = []
             for change in changes {
-                if ownWrites.consume(path: change.path, checksum: change.checksum) {
+                if ownWrites.consume(path: change.path, checksum: change.checksum)
+                    || (change.seq <= ownChangesThrough && change.device == device) {
                     known[change.path] = .some(change.checksum)
                     continue
                 }
@@ -174,8 +183,9 @@ final class ChangeMonitor: @unchecked Sendable {
     private func scan() async {
         do {
             let stats = try await track {
-                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device] in
-                    try Indexer.index(root: root, into: index, device: device)
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan] in
+                    beforeScan()
+                    return try Indexer.index(root: root, into: index, device: device)
                 }
             }
             record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)

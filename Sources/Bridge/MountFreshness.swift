@@ -8,6 +8,8 @@ import Workspace
 /// until the checksum matches or the deadline passes. We never loop on open().
 struct MountFreshness: Sendable {
     var remoteControl: RcloneRemoteControl?
+    /// Where the notes root sits inside the mount ("" when the root is the mount itself).
+    var mountPrefix = ""
 
     struct Stale: Error, CustomStringConvertible {
         var path: String
@@ -28,11 +30,20 @@ struct MountFreshness: Sendable {
             if Date() >= deadline { throw Stale(path: path.relative) }
             if let remoteControl, !refreshed || delay >= 0.4 {
                 let folder = (path.relative as NSString).deletingLastPathComponent
-                try? remoteControl.refresh(directory: folder)
+                try? remoteControl.refresh(directory: MountFreshness.join(mountPrefix, folder))
                 refreshed = true
             }
             Thread.sleep(forTimeInterval: min(delay, max(0, deadline.timeIntervalSinceNow)))
             delay = min(delay * 2, 1.0)
         }
+    }
+
+    /// Asks rclone to re-list the whole root, so a scan sees objects written to the bucket directly.
+    func refreshAll() {
+        try? remoteControl?.refresh(directory: mountPrefix, recursive: true)
+    }
+
+    static func join(_ prefix: String, _ path: String) -> String {
+        prefix.isEmpty ? path : path.isEmpty ? prefix : prefix + "/" + path
     }
 }

@@ -29,7 +29,7 @@ public struct OpenedVault: Sendable {
             try IndexLocation.prepareFolder(for: path)
             executor = try SQLiteExecutor(path: path)
         case .remote(let remote):
-            executor = try HranaExecutor(database: remote)
+            executor = HranaExecutor(database: remote)
         }
         return try NoteIndex(executor: executor)
     }

@@ -49,34 +49,41 @@ final class SaveCoordinator: Sendable {
         let ours = Array(input.text.utf8)
         let oursChecksum = Checksum.sha256(ours)
         let disk = try NoteFile.read(path)
-        var current = try index.record(path: path.relative)
 
         if input.force {
-            let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0)
-            if let won { return SaveOutput(status: .saved, record: won, text: input.text) }
-            throw SaveRace(path: path.relative)
+            let current = try index.record(path: path.relative)
+            let outcome = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0,
+                                     baseChecksum: current?.checksum)
+            guard case .won(let won) = outcome else { throw SaveRace(path: path.relative) }
+            return SaveOutput(status: .saved, record: won, text: input.text)
         }
 
-        let diskIsBase = disk?.checksum == input.baseChecksum
-        if diskIsBase, (current?.version ?? 0) == input.baseVersion, current?.checksum == input.baseChecksum {
-            if oursChecksum == input.baseChecksum, let current {
-                return SaveOutput(status: .unchanged, record: current, text: input.text)
+        var current: NoteRecord?
+        if disk?.checksum == input.baseChecksum {
+            // The mount shows our base: swap straight away (over Turso this is the save's one round trip).
+            if oursChecksum == input.baseChecksum, let record = try index.record(path: path.relative),
+               record.version == input.baseVersion {
+                return SaveOutput(status: .unchanged, record: record, text: input.text)
             }
-            if let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: input.baseVersion) {
-                return SaveOutput(status: .saved, record: won, text: input.text)
+            switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: input.baseVersion,
+                              baseChecksum: input.baseChecksum) {
+            case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+            case .lost(let now): current = now
             }
+        } else {
             current = try index.record(path: path.relative)
         }
 
         // Someone else's version stands between our base and us. Find out what it is.
+        let diskIsBase = disk?.checksum == input.baseChecksum
         for _ in 0..<3 {
             let theirs = try theirVersion(disk: diskIsBase ? nil : disk, index: current, at: path, deadline: deadline)
             guard let theirs else {
                 // Deleted elsewhere: saving brings the note back, which loses nothing.
-                if let won = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0) {
-                    return SaveOutput(status: .saved, record: won, text: input.text)
+                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0, baseChecksum: nil) {
+                case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+                case .lost(let now): current = now
                 }
-                current = try index.record(path: path.relative)
                 continue
             }
             if theirs.record.checksum == oursChecksum {
@@ -86,10 +93,11 @@ final class SaveCoordinator: Sendable {
             switch merge {
             case .clean(let merged):
                 let bytes = Array(merged.utf8)
-                if let won = try commit(bytes, checksum: Checksum.sha256(bytes), at: path, baseVersion: theirs.record.version) {
-                    return SaveOutput(status: .merged, record: won, text: merged)
+                switch try commit(bytes, checksum: Checksum.sha256(bytes), at: path, baseVersion: theirs.record.version,
+                                  baseChecksum: theirs.record.checksum) {
+                case .won(let won): return SaveOutput(status: .merged, record: won, text: merged)
+                case .lost(let now): current = now
                 }
-                current = try index.record(path: path.relative)
             case .conflict(let hunks, let markedText):
                 return try keepConflict(input, theirs: theirs, hunks: hunks, markedText: markedText)
             case nil:
@@ -102,8 +110,9 @@ final class SaveCoordinator: Sendable {
     }
 
     /// Writes `bytes` to a temp file, swaps the index from `baseVersion`, renames on success.
-    /// nil when the swap lost (the temp file is removed).
-    private func commit(_ bytes: [UInt8], checksum: String, at path: ResolvedPath, baseVersion: Int64) throws -> NoteRecord? {
+    /// A lost swap removes the temp file and says what the index holds now.
+    private func commit(_ bytes: [UInt8], checksum: String, at path: ResolvedPath, baseVersion: Int64,
+                        baseChecksum: String?) throws -> SaveOutcome {
         let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
         var renamed = false
         defer { if !renamed { AtomicFile.discard(temporary: temporary) } }
@@ -111,11 +120,11 @@ final class SaveCoordinator: Sendable {
         let mtime = stat(temporary, &info) == 0 ? NoteFile.mtimeNanoseconds(info) : 0
         let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: path.relative)
         ownWrites.insert(path: path.relative, checksum: checksum)
-        let outcome = try index.save(path: path.relative, baseVersion: baseVersion, parsed: parsed, checksum: checksum,
-                                     size: Int64(bytes.count), mtime: mtime, device: device)
-        guard case .won(let record) = outcome else {
+        let outcome = try index.save(path: path.relative, baseVersion: baseVersion, baseChecksum: baseChecksum, parsed: parsed,
+                                     checksum: checksum, size: Int64(bytes.count), mtime: mtime, device: device)
+        guard case .won = outcome else {
             ownWrites.remove(path: path.relative, checksum: checksum)
-            return nil
+            return outcome
         }
         do {
             try AtomicFile.commit(temporary: temporary, to: path)
@@ -130,7 +139,7 @@ final class SaveCoordinator: Sendable {
             }
             throw error
         }
-        return record
+        return outcome
     }
 
     struct Theirs {

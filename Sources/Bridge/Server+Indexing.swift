@@ -21,13 +21,12 @@ extension Server {
             // those made by others while it ran, which the feed still holds after `startSeq`.
             let monitor = ChangeMonitor(root: session.root, index: session.index, device: session.device,
                                         ownWrites: session.ownWrites, pollInterval: session.pollInterval,
-                                        scanInterval: session.scanInterval) { [weak self] changes in
+                                        scanInterval: session.scanInterval, beforeScan: session.freshness.refreshAll) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
             startMonitor(monitor)
-            monitor.start(fromSeq: try await Blocking.run("reading the change feed", timeout: 60) {
-                max(startSeq, try session.index.latestChangeSeq())
-            })
+            let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
+            monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)
             // Ended only now, so a client that waits for it knows later writes will be noticed.
             progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
         } catch {

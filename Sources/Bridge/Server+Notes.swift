@@ -40,6 +40,10 @@ extension Server {
     func notesSave(_ params: Params) async throws -> JSONValue {
         let session = try session()
         let path = try session.resolve(params)
+        // Anything else would be dropped from the index by the next scan (and announced as deleted).
+        guard VaultScanner.isNoteFileName((path.relative as NSString).lastPathComponent) else {
+            throw ResponseError.invalidParams("path: \(path.relative) is not a note (a visible .md file that is not a conflict copy)")
+        }
         let text = try params.string("text")
         let force = try params.optionalBool("force") ?? false
         let baseVersion = try params.optionalInteger("baseVersion")
@@ -57,8 +61,9 @@ extension Server {
             var input = SaveInput(path: path, text: text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: force)
             if let baseVersion {
                 // The text of that version: the open buffer's base, or what notes/open served.
-                let known = document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
+                let known = try document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
                     ?? self.servedVersions[path.relative, Int64(baseVersion)]
+                    ?? self.currentIfAt(version: Int64(baseVersion), path, session: session)
                 input.baseVersion = Int64(baseVersion)
                 input.baseChecksum = baseChecksum ?? known?.checksum
                 input.baseText = known.flatMap { baseChecksum == nil || $0.checksum == baseChecksum ? $0.text : nil }
@@ -86,6 +91,13 @@ extension Server {
         return saveResult(output, session: session)
     }
 
+    /// The note as it is now, if the index and the mount both hold `version` of it (blocking).
+    private func currentIfAt(version: Int64, _ path: ResolvedPath, session: VaultSession) throws -> BaseState? {
+        guard let record = try session.index.record(path: path.relative), record.version == version,
+              let file = try NoteFile.read(path), file.checksum == record.checksum else { return nil }
+        return BaseState(version: version, checksum: record.checksum, text: file.text)
+    }
+
     private func record(_ path: ResolvedPath, _ session: VaultSession) async throws -> NoteRecord {
         try await Blocking.run("reading the index", timeout: session.saveTimeout) {
             guard let record = try session.index.record(path: path.relative) else {
@@ -103,6 +115,7 @@ extension Server {
         documents.update(path: path.relative) { document in
             if output.status == .conflict {
                 document.conflict = output.conflict
+                document.remote = nil  // the conflict says it all
             } else {
                 document.base = BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text)
                 document.conflict = nil

@@ -159,7 +159,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 Log.info("serving \(session.root.path) (index: \(session.index.executor.location), device \(session.device))")
                 await indexAndWatch(session)
             } catch {
-                let message = "notebridge: \(error)"
+                let message = "\(error)".hasPrefix("notebridge") ? "\(error)" : "notebridge: \(error)"
                 lock.withLock { _sessionProblem = message }
                 Log.error(message)
                 connection.notify("window/showMessage", ["type": 1, "message": .string(message)])

@@ -73,8 +73,9 @@ protocol RemoteObjects: Sendable {
 /// The bucket behind an rclone mount, through the mount's own remote control.
 struct MountedBucket: RemoteObjects {
     let remoteControl: RcloneRemoteControl
+    let mountPrefix: String
 
     func holds(path: String, size: Int64, md5: String) throws -> Bool {
-        try remoteControl.remoteObject(path: path).map { $0.size == size && ($0.md5 == nil || $0.md5 == md5) } ?? false
+        try remoteControl.remoteObject(path: MountFreshness.join(mountPrefix, path)).map { $0.size == size && ($0.md5 == nil || $0.md5 == md5) } ?? false
     }
 }

@@ -35,8 +35,9 @@ final class VaultSession: Sendable {
         saveTimeout = settings.saveTimeout ?? 10
         isLocalDisk = !fileSystem.isFUSE && !fileSystem.isNetwork
         let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
-        freshness = MountFreshness(remoteControl: remoteControl)
-        remoteObjects = fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0) } : nil
+        let mountPrefix = FileSystemKind.mountPoint(of: vault.root.path).map { VaultSession.relative(vault.root.path, to: $0) } ?? ""
+        freshness = MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix)
+        remoteObjects = fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: mountPrefix) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
     }
 
@@ -58,6 +59,11 @@ final class VaultSession: Sendable {
     }
 
     func uri(_ path: String) -> String { root.uri(forRelativePath: path) }
+
+    private static func relative(_ path: String, to mountPoint: String) -> String {
+        guard mountPoint != "/", path.hasPrefix(mountPoint) else { return "" }
+        return String(path.dropFirst(mountPoint.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    }
 }
 
 public struct SessionError: Error, CustomStringConvertible {

@@ -47,10 +47,12 @@ public final class NoteIndex: Sendable {
     }
 
     /// Writes the note only if the index still holds `baseVersion` of it (0: the note must not exist).
-    public func save(path: String, baseVersion: Int64, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64,
-                     device: String) throws(SQLError) -> SaveOutcome {
+    /// With `baseChecksum`, the swap also requires the index to hold that checksum: a base read from
+    /// a mount that lagged behind the index cannot win.
+    public func save(path: String, baseVersion: Int64, baseChecksum: String? = nil, parsed: ParsedNote, checksum: String,
+                     size: Int64, mtime: Int64, device: String) throws(SQLError) -> SaveOutcome {
         let write = NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime)
-        let statements = [NoteWriteStatements.versionGuard(path: path, baseVersion: baseVersion)]
+        let statements = [NoteWriteStatements.versionGuard(path: path, baseVersion: baseVersion, baseChecksum: baseChecksum)]
             + NoteWriteStatements.upsert(write, device: device, at: Self.now())
             + [NoteWriteStatements.clearGuard, NoteWriteStatements.selectRecord(path: path)]
         do throws(SQLError) {

@@ -76,9 +76,12 @@ enum NoteWriteStatements {
     }
 
     /// Fails its transaction (NOT NULL) unless the note's version is `baseVersion` (0: absent).
-    static func versionGuard(path: String, baseVersion: Int64) -> SQLStatement {
-        SQLStatement("INSERT INTO cas_guard(ok) VALUES ((SELECT 1 WHERE COALESCE((SELECT version FROM notes WHERE path = ?), 0) = ?))",
-                     [.text(path), .integer(baseVersion)])
+    /// Fails (NOT NULL) unless the note is at `baseVersion` (0: absent) and, when given, has `baseChecksum`.
+    static func versionGuard(path: String, baseVersion: Int64, baseChecksum: String? = nil) -> SQLStatement {
+        SQLStatement(
+            "INSERT INTO cas_guard(ok) VALUES ((SELECT 1 WHERE COALESCE((SELECT version FROM notes WHERE path = ?1), 0) = ?2 "
+                + "AND (?3 IS NULL OR (SELECT checksum FROM notes WHERE path = ?1) = ?3)))",
+            [.text(path), .integer(baseVersion), baseChecksum.map(SQLValue.text) ?? .null])
     }
 
     static let clearGuard = SQLStatement("DELETE FROM cas_guard")

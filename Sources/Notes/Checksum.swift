@@ -19,10 +19,10 @@ public enum Checksum {
     public static func md5(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        var empty: UInt8 = 0
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = EVP_Digest(buffer.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(&empty), buffer.count,
-                           &digest, &length, EVP_md5(), nil)
+        // An empty array may have no base address; EVP_Digest wants a pointer even for 0 bytes.
+        let input = bytes.isEmpty ? [0] : bytes
+        input.withUnsafeBufferPointer { buffer in
+            _ = EVP_Digest(buffer.baseAddress, bytes.count, &digest, &length, EVP_md5(), nil)
         }
         return hex(Array(digest.prefix(Int(length))))
     }

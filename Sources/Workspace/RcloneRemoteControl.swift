@@ -58,9 +58,12 @@ public struct RcloneRemoteControl: Sendable {
 
     /// Makes the mount re-list `directory` (relative to the mount, "" for its root) so objects written
     /// elsewhere show up. A folder rclone has not listed yet is reached by refreshing its parent first.
-    public func refresh(directory: String) throws(RcloneError) {
+    /// `recursive` re-lists everything below it too (what a scan for writers that bypass the mount needs).
+    public func refresh(directory: String, recursive: Bool = false) throws(RcloneError) {
         let directory = directory.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
-        guard try refreshReachingDown(directory) else { throw .directoryNotFound(host: host, directory: directory) }
+        guard try refreshReachingDown(directory, recursive: recursive) else {
+            throw .directoryNotFound(host: host, directory: directory)
+        }
     }
 
     /// Files in the mount's cache waiting to be uploaded, and files being uploaded now.
@@ -106,18 +109,18 @@ public struct RcloneRemoteControl: Sendable {
     }
 
     /// Refreshes `directory`, first refreshing the parents rclone has not listed yet; false if it does not exist.
-    private func refreshReachingDown(_ directory: String) throws(RcloneError) -> Bool {
-        if try refreshOnce(directory) { return true }
+    private func refreshReachingDown(_ directory: String, recursive: Bool) throws(RcloneError) -> Bool {
+        if try refreshOnce(directory, recursive: recursive) { return true }
         guard !directory.isEmpty else { return false }
         let parent = FileSystem.parent(of: directory)
-        guard try refreshReachingDown(parent == "." ? "" : parent) else { return false }
-        return try refreshOnce(directory)
+        guard try refreshReachingDown(parent == "." ? "" : parent, recursive: false) else { return false }
+        return try refreshOnce(directory, recursive: recursive)
     }
 
     /// One vfs/refresh; false if rclone says the folder does not exist (it answers 200 and says so in the body).
-    private func refreshOnce(_ directory: String) throws(RcloneError) -> Bool {
+    private func refreshOnce(_ directory: String, recursive: Bool) throws(RcloneError) -> Bool {
         // rclone 1.60 takes "recursive" only as a string, and the root only as a missing "dir".
-        var parameters: [String: JSONValue] = ["recursive": "false"]
+        var parameters: [String: JSONValue] = ["recursive": recursive ? "true" : "false"]
         if !directory.isEmpty { parameters["dir"] = .string(directory) }
         let answer = try call("vfs/refresh", .object(parameters))
         guard let outcome = answer["result"]?[directory]?.stringValue else {

@@ -59,6 +59,15 @@ def test_saving_a_path_that_does_not_exist_creates_the_note(vault, bridges):
     assert not [p for p in vault.files() if ".nb-tmp-" in p]  # no temporary file left behind
 
 
+@pytest.mark.parametrize("path", ["notes.txt", "folder/", "folder", ".hidden.md", "a.conflict-x-20250101T000000Z.md"])
+def test_saving_a_path_that_is_no_note_is_refused(vault, bridges, path):
+    # The scan would drop such a file from the index again and announce it as deleted.
+    client = bridges.start()
+    error = error_of(client, "notes/save", {"path": path, "text": "not a note\n"})
+    assert error.code == -32602 and "path" in error.message
+    assert vault.files() == {}
+
+
 def test_saving_an_existing_note_without_a_base_is_refused(vault, bridges):
     original = note_text("Kept", "do not clobber\n")
     vault.write("kept.md", original)

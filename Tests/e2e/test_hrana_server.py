@@ -10,6 +10,8 @@ import time
 import libsql
 import pytest
 
+from harness.hrana_server import HranaServerProcess
+
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
@@ -437,6 +439,26 @@ def test_cursor_endpoint_streams_entries_as_json_lines(hrana_server):
 def test_a_body_that_is_not_json_is_http_400(hrana_server):
     status, _, _ = post(hrana_server, "/v2/pipeline", b"{nope", raw=True)
     assert status == 400
+
+
+def test_a_folder_server_keeps_one_database_per_first_path_segment(tmp_path):
+    server = HranaServerProcess(tmp_path, token="t", folder=True)
+    try:
+        first = post(server, "/alpha/v2/pipeline", {"baton": None, "requests": [
+            execute("CREATE TABLE t (x)"), execute("INSERT INTO t VALUES ('alpha')")]})
+        post(server, "/beta/v2/pipeline", {"baton": None, "requests": [
+            execute("CREATE TABLE t (x)"), execute("INSERT INTO t VALUES ('beta')")]})
+        for name in ("alpha", "beta"):
+            connection = sqlite3.connect(tmp_path / f"{name}.sqlite")
+            assert connection.execute("SELECT x FROM t").fetchall() == [(name,)]
+            connection.close()
+        baton = json.loads(first[2])["baton"]
+        status, _, _ = post(server, "/beta/v2/pipeline",
+                            {"baton": baton, "requests": [execute("SELECT 1")]})
+        assert status == 400  # a stream belongs to its own database
+        assert post(server, "/../v2/pipeline", {"baton": None, "requests": []})[0] == 404
+    finally:
+        server.stop()
 
 
 # ---------------------------------------------------------------------------------------------

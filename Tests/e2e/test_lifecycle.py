@@ -1,13 +1,12 @@
 """The server's lifecycle and its answers to bad input, against the built binary."""
 import json
 import os
-import threading
 import time
 
 import pytest
 
 from harness.lsp import LspClient, ResponseError, encode
-from harness.vault import Bridges, Vault, bridges, note_text, raw_exchange, vault  # noqa: F401
+from harness.vault import bridges, note_text, raw_exchange, vault  # noqa: F401
 
 
 def error_of(client, method, params=None, timeout=10):

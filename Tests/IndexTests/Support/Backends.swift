@@ -20,5 +20,5 @@ struct Backend: Sendable, CustomStringConvertible {
 }
 
 enum Backends {
-    static let all: [Backend] = [.sqlite]
+    static let all: [Backend] = [.sqlite, .turso]
 }

@@ -5,8 +5,12 @@ It stands in for sqld in tests, where no real server can be installed. Python st
 only. Run:
 
     python3 hrana_server.py --db FILE --port 0 --token T [--latency-ms N]
+    python3 hrana_server.py --db-dir DIR --port 0 --token T [--exit-with-parent]
 
-It binds 127.0.0.1 and prints the chosen port as the first line of stdout.
+It binds 127.0.0.1 and prints the chosen port as the first line of stdout. With --db-dir, many
+databases share one server: the first path segment names one (`/NAME/v2/pipeline` uses
+DIR/NAME.sqlite, created on first use), as a base URL with a path would. --exit-with-parent makes
+it stop when the process that started it is gone (no orphans after a crashed test run).
 
 Protocol (follows tursodatabase/libsql docs/HTTP_V2_SPEC.md and docs/HRANA_3_SPEC.md, and
 sqld's observable behaviour):
@@ -433,9 +437,10 @@ class Stream:
     """One client stream: a SQLite connection and its stored SQL texts, used by one request at a
     time."""
 
-    def __init__(self, stream_id, conn):
+    def __init__(self, stream_id, conn, db_path):
         self.id = stream_id
         self.conn = conn
+        self.db_path = db_path
         self.sqls = {}
         self.seq = secrets.randbits(64)
         self.last_used = time.monotonic()
@@ -453,8 +458,8 @@ _EXPIRED = "expired"
 class ServerState:
     """Streams, knobs and counters shared by all request threads (guarded by one lock)."""
 
-    def __init__(self, db_path, token, latency_ms):
-        self.db_path = db_path
+    def __init__(self, token, latency_ms):
+        self.prepared_paths = set()
         self.token = token
         self.latency_ms = latency_ms
         self.stream_expiry_s = 10.0
@@ -523,27 +528,32 @@ class ServerState:
 
     # -- stream lifecycle
 
-    def _connect(self):
-        conn = sqlite3.connect(self.db_path, isolation_level=None, check_same_thread=False,
-                               timeout=5.0)
+    def _connect(self, db_path):
+        conn = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False, timeout=5.0)
         conn.text_factory = lambda data: data.decode("utf-8", "replace")
+        with self.lock:
+            fresh = db_path not in self.prepared_paths
+            self.prepared_paths.add(db_path)
+        if fresh:
+            conn.execute("PRAGMA journal_mode=WAL")  # like sqld; persists in the file
         return conn
 
-    def acquire(self, baton):
-        """The stream a request runs on: a new one for a null baton, else the one it names."""
+    def acquire(self, baton, db_path):
+        """The stream a request runs on: a new one on `db_path` for a null baton, else the one
+        the baton names (which must belong to the same database)."""
         if baton is None:
-            conn = self._connect()
+            conn = self._connect(db_path)
             with self.lock:
                 stream_id = secrets.randbits(64)
                 while stream_id in self.handles:
                     stream_id = secrets.randbits(64)
                 self.handles[stream_id] = _ACQUIRED
                 self.stats["streams_opened"] += 1
-            return Stream(stream_id, conn)
+            return Stream(stream_id, conn, db_path)
         stream_id, seq = self._read_baton(baton)
         with self.lock:
             handle = self.handles.get(stream_id)
-            if handle is None:
+            if handle is None or (isinstance(handle, Stream) and handle.db_path != db_path):
                 raise ProtocolError("Received an invalid baton")
             if handle is _EXPIRED:
                 raise StreamExpired()
@@ -639,10 +649,10 @@ def handle_stream_request(stream, request, version, state):
     return {"type": "ok", "response": response}
 
 
-def run_pipeline(state, body, version):
+def run_pipeline(state, body, version, db_path):
     if not isinstance(body, dict) or not isinstance(body.get("requests"), list):
         raise ProtocolError("Pipeline body needs `requests`")
-    stream = state.acquire(body.get("baton"))
+    stream = state.acquire(body.get("baton"), db_path)
     finished = False
     try:
         results = [handle_stream_request(stream, r, version, state) for r in body["requests"]]
@@ -667,11 +677,11 @@ def cursor_entries(results, errors):
     return entries
 
 
-def run_cursor(state, body):
+def run_cursor(state, body, db_path):
     if not isinstance(body, dict):
         raise ProtocolError("Cursor body must be an object")
     state.count("requests", "cursor")
-    stream = state.acquire(body.get("baton"))
+    stream = state.acquire(body.get("baton"), db_path)
     finished = False
     try:
         if stream.conn is None:
@@ -752,9 +762,22 @@ class HranaHandler(BaseHTTPRequestHandler):
 
     # -- routing
 
+    def route(self, path):
+        """(version, endpoint, database file) of a Hrana path, or None."""
+        database = self.server.db_file
+        if self.server.db_dir is not None:
+            match = re.fullmatch(r"/([A-Za-z0-9_-][A-Za-z0-9_.-]*)(/.*)", path)
+            if match is None:
+                return None
+            database = os.path.join(self.server.db_dir, match.group(1) + ".sqlite")
+            path = match.group(2)
+        if path in HRANA_ROUTES:
+            return HRANA_ROUTES[path] + (database,)
+        return None
+
     def do_GET(self):
         path = self.path.split("?", 1)[0]
-        if path in ("/v2", "/v3"):
+        if path.rsplit("/", 1)[-1] in ("v2", "v3") and path.startswith("/"):
             self.send_text(200, "Hello, this is a Hrana-over-HTTP test server")
         elif path in ("/", "/health"):
             self.send_text(200, "ok")
@@ -769,7 +792,7 @@ class HranaHandler(BaseHTTPRequestHandler):
         if path.startswith("/_test/"):
             self.control(path, body)
             return
-        route = HRANA_ROUTES.get(path)
+        route = self.route(path)
         if route is None:
             self.send_text(404, "Not found")
             return
@@ -791,16 +814,17 @@ class HranaHandler(BaseHTTPRequestHandler):
         if fault == "drop":
             self.hang_up()
             return
-        version, endpoint = route
+        version, endpoint, db_path = route
         if self.verbose:
             sys.stderr.write(f"{path} <- {body.decode('utf-8', 'replace')}\n")
         try:
             request = json.loads(body)
             if endpoint == "pipeline":
-                payload = json.dumps(run_pipeline(state, request, version), allow_nan=False)
+                payload = json.dumps(run_pipeline(state, request, version, db_path),
+                                     allow_nan=False)
                 content_type = "application/json"
             else:
-                lines = run_cursor(state, request)
+                lines = run_cursor(state, request, db_path)
                 payload = "".join(json.dumps(line, allow_nan=False) + "\n" for line in lines)
                 content_type = "text/plain"
         except (ProtocolError, ValueError) as error:  # ValueError: body is not JSON
@@ -870,13 +894,20 @@ class HranaHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port, state):
+    def __init__(self, port, state, db_file=None, db_dir=None):
         super().__init__(("127.0.0.1", port), HranaHandler)
         self.state = state
+        self.db_file, self.db_dir = db_file, db_dir
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], ConnectionError):  # a client hanging up is normal
             super().handle_error(request, client_address)
+
+
+def exit_with_parent(parent):
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def expire_streams_forever(state):
@@ -888,10 +919,12 @@ def expire_streams_forever(state):
 class HranaServerProcess:
     """This server run as a child process for a test, on a free port; stopped by its PID."""
 
-    def __init__(self, db_path, token, latency_ms=0, log_path=None):
+    def __init__(self, db_path, token, latency_ms=0, log_path=None, folder=False):
+        """`db_path` is one database file, or with `folder` a folder of named databases."""
         self.db_path, self.token = str(db_path), token
-        command = [sys.executable, __file__, "--db", self.db_path, "--port", "0",
-                   "--token", token, "--latency-ms", str(latency_ms)]
+        command = [sys.executable, __file__, "--db-dir" if folder else "--db", self.db_path,
+                   "--port", "0", "--token", token, "--latency-ms", str(latency_ms),
+                   "--exit-with-parent"]
         self._log = open(log_path or os.devnull, "wb")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log)
         ready, _, _ = select.select([self.process.stdout], [], [], 10.0)
@@ -927,25 +960,35 @@ class HranaServerProcess:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Hrana-over-HTTP test server over SQLite")
-    parser.add_argument("--db", required=True, help="SQLite database file")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", help="SQLite database file")
+    where.add_argument("--db-dir", help="folder of databases, named by the first path segment")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0 = any)")
     parser.add_argument("--token", default="", help="required bearer token (empty = no auth)")
     parser.add_argument("--latency-ms", type=int, default=0, help="delay per Hrana request")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the starting process is gone")
     parser.add_argument("--verbose", action="store_true", help="log every HTTP request")
     options = parser.parse_args(argv)
 
     try:
-        setup = sqlite3.connect(options.db)
-        setup.execute("PRAGMA journal_mode=WAL")
-        setup.close()
+        if options.db:
+            sqlite3.connect(options.db).close()
+        elif not os.path.isdir(options.db_dir):
+            raise sqlite3.OperationalError("not a folder")
     except sqlite3.Error as error:
-        print(f"cannot open database {options.db}: {error}", file=sys.stderr)
+        print(f"cannot open database {options.db or options.db_dir}: {error}", file=sys.stderr)
         return 2
 
-    state = ServerState(options.db, options.token, options.latency_ms)
+    # A launcher may leave SIGTERM ignored or blocked (both survive exec); stopping by PID must work.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
+    state = ServerState(options.token, options.latency_ms)
     HranaHandler.verbose = options.verbose
-    server = HranaHTTPServer(options.port, state)
+    server = HranaHTTPServer(options.port, state, db_file=options.db, db_dir=options.db_dir)
     threading.Thread(target=expire_streams_forever, args=(state,), daemon=True).start()
+    if options.exit_with_parent:
+        threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

@@ -5,14 +5,12 @@ A test asks for `vault` (an empty notes folder with helpers to write notes into 
 stops every one of them by PID afterwards).
 """
 import queue
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from harness.lsp import LspClient
-from harness.polling import wait_until  # noqa: F401 (re-exported for the bridge tests)
 
 
 def note_text(title, body="", note_type="note"):
