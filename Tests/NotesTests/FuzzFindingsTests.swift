@@ -12,3 +12,27 @@ import Notes
         #expect(note.body == text)
     }
 }
+
+/// Frontmatter built to exhaust the parser: expansion by aliases, deep nesting, sheer size.
+@Suite struct FrontmatterBombTests {
+    static let bombs: [String: String] = [
+        "billion laughs": "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+            + (1..<9).map { "\(Character(UnicodeScalar(97 + $0)!)): &\(Character(UnicodeScalar(97 + $0)!)) [" + Array(repeating: "*\(Character(UnicodeScalar(96 + $0)!))", count: 9).joined(separator: ",") + "]" }.joined(separator: "\n")
+            + "\ntitle: *i\n",
+        "flow nesting 30,000 deep": "title: " + String(repeating: "[", count: 30_000) + String(repeating: "]", count: 30_000) + "\n",
+        "mapping nesting 10,000 deep": "title: " + String(repeating: "{a: ", count: 10_000) + "b" + String(repeating: "}", count: 10_000) + "\n",
+        "block nesting 5,000 deep": (0..<5_000).map { String(repeating: " ", count: $0) + "k:" }.joined(separator: "\n") + " v\n",
+        "a megabyte of frontmatter": "title: x\nbody: " + String(repeating: "y", count: 1 << 20) + "\n",
+    ]
+
+    @Test(arguments: bombs.keys.sorted())
+    func aHostileFrontmatterIsRefusedQuickly(name: String) {
+        let text = "---\n" + Self.bombs[name]! + "---\n# Still read\n- [fact] body survives\n"
+        let clock = ContinuousClock()
+        let started = clock.now
+        let note = NoteParser.parse(text, path: "bomb.md")
+        #expect(clock.now - started < .seconds(2))
+        #expect(note.observations.map(\.content) == ["body survives"] || note.frontmatterState == .malformed)
+        #expect(note.body.hasSuffix("- [fact] body survives\n"))
+    }
+}
