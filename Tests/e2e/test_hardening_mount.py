@@ -1,7 +1,7 @@
 """Hardening, mount faults, on real storage (SeaweedFS + rclone mount + the Hrana index server):
 rclone crashing with a save still in its cache and coming back on the same cache; the mount
-vanishing so that its mount point is a bare local folder again. (An S3 server that hangs,
-SIGSTOP, is test_mount_bridge.py's outage test.)
+vanishing so that its mount point is a bare local folder again; the S3 server hanging (SIGSTOP)
+with an upload pending. (A save blocked on a rename during the outage: test_mount_bridge.py.)
 """
 import os
 import sqlite3
@@ -136,5 +136,29 @@ def test_a_vanished_mount_is_not_taken_for_an_empty_vault_and_no_save_lands_unde
     finally:
         if revived is not None:
             revived.stop(flush_timeout=30)
+        bridge.shutdown()
+        bridge.close()
+
+
+def test_a_save_made_while_s3_hangs_is_uploaded_once_it_answers_again(mount_factory, hrana_server, s3_server, s3):  # noqa: F811
+    mount = mount_factory("device-a", write_back="1s")
+    bridge = start_bridge(mount, hrana_server, "device-a")
+    text = "---\ntitle: Stalled\n---\nsaved while the bucket did not answer\n"
+    try:
+        s3_server.pause()  # SIGSTOP: connections hang rather than fail
+        saved = bridge.request("notes/save", {"path": "stalled.md", "text": text}, timeout=30)
+        assert saved["status"] == "saved" and saved["uploaded"] is False
+        for _ in range(3):  # the bridge keeps answering while the upload hangs
+            began = time.monotonic()
+            bridge.request("notes/search", {"query": "stalled"})
+            assert time.monotonic() - began < 1
+        assert (mount.mountpoint / "stalled.md").read_text() == text
+    finally:
+        s3_server.resume()
+    try:
+        landed = bridge.wait_notification("notes/didUpload", lambda p: p["path"] == "stalled.md", timeout=90)
+        assert landed["checksum"] == saved["checksum"]
+        assert s3.get("stalled.md") == text.encode()
+    finally:
         bridge.shutdown()
         bridge.close()
