@@ -85,19 +85,23 @@ public final class NoteIndex: Sendable {
                       progress: ((Int) -> Void)? = nil) throws(SQLError) {
         let now = Self.now()
         var pending: [SQLStatement] = []
+        // Full-text rows go last in each transaction (see `NoteWriteStatements.fullText`).
+        var pendingFullText: [SQLStatement] = []
         var pendingItems = 0
         var written = 0
         func flush() throws(SQLError) {
             guard !pending.isEmpty else { return }
-            _ = try executor.transaction(pending)
+            _ = try executor.transaction(pending + pendingFullText)
             written += pendingItems
             pending.removeAll(keepingCapacity: true)
+            pendingFullText.removeAll(keepingCapacity: true)
             pendingItems = 0
             progress?(written)
         }
         let chunk = max(1, chunkSize)
         for write in upserts {
-            pending += NoteWriteStatements.upsert(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
+            pending += NoteWriteStatements.rows(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
+            pendingFullText += NoteWriteStatements.fullText(write)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }

@@ -5,16 +5,22 @@ import Foundation
 public enum Permalink {
     /// The permalink of a note file, e.g. `specs/API (v2).md` → `specs/api-v2`.
     public static func generate(fromPath path: String) -> String {
-        slug(dropKnownExtension(path.precomposedStringWithCanonicalMapping))
+        slug(dropKnownExtension(precomposed(path)))
     }
 
     /// A free string (a link target, a title) slugged the same way; only `.md` is dropped.
     public static func normalize(_ s: String) -> String {
-        var text = s.precomposedStringWithCanonicalMapping
+        var text = precomposed(s)
         for suffix in [".md", ".markdown"] where text.lowercased().hasSuffix(suffix) {
             text = String(text.dropLast(suffix.count))
         }
         return slug(text)
+    }
+
+    /// The text in Unicode normal form C. ASCII text already is, and Foundation's mapping is slow
+    /// enough to show when indexing thousands of links.
+    private static func precomposed(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// Extensions Basic Memory strips (it asks Python's `mimetypes`); others, like the `0` of
