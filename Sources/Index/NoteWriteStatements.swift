@@ -20,17 +20,19 @@ enum NoteWriteStatements {
     /// note row exists. A transaction of many notes should run all of these after every other
     /// statement: FTS5 flushes its pending terms to a new segment whenever a later statement
     /// opens a statement journal, so interleaving writes one tiny segment per note.
-    static func fullText(_ write: NoteWrite) -> [SQLStatement] {
+    /// `knownAbsent`: the note is not in the index, so it has no old row to delete.
+    static func fullText(_ write: NoteWrite, knownAbsent: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
-        return [
-            SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]),
-            SQLStatement("INSERT INTO notes_fts(rowid, title, body) VALUES ((SELECT id FROM notes WHERE path = ?), ?, ?)",
-                         [path, .text(write.values.searchableTitle), .text(write.values.searchableBody)]),
-        ]
+        let insert = SQLStatement("INSERT INTO notes_fts(rowid, title, body) VALUES ((SELECT id FROM notes WHERE path = ?), ?, ?)",
+                                  [path, .text(write.values.searchableTitle), .text(write.values.searchableBody)])
+        if knownAbsent { return [insert] }
+        return [SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]), insert]
     }
 
-    /// An upsert without its full-text part (`fullText`).
-    static func rows(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false) -> [SQLStatement] {
+    /// An upsert without its full-text part (`fullText`). `knownAbsent`: the note is not in the
+    /// index, so it has no old observations, links or tags to delete.
+    static func rows(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false,
+                     knownAbsent: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
         let parsed = write.parsed
         let values = write.values
@@ -62,7 +64,7 @@ enum NoteWriteStatements {
                       .text(values.keys.folder), .text(values.keys.permalink), .text(values.keys.title),
                       .text(values.keys.path), .text(values.keys.stem)]),
         ]
-        statements += removeChildren(path)
+        if !knownAbsent { statements += removeChildren(path) }
         statements += childInsert(
             "observations(note_id, category, content, context, tags, line, utf8_start, utf8_end, utf16_start, utf16_end)",
             path: path, rows: values.observations)

@@ -56,19 +56,26 @@ public enum Permalink {
             default: out.append(isCJK(scalar) ? scalar : "-")
             }
         }
-        var result = ""
-        var segment = ""
+        // Per folder segment: runs of hyphens collapsed, hyphens at either end dropped.
+        var result = String.UnicodeScalarView()
+        var segment: [Unicode.Scalar] = []
+        func appendSegment() {
+            guard let first = segment.firstIndex(where: { $0 != "-" }), let last = segment.lastIndex(where: { $0 != "-" }) else { return }
+            result.append(contentsOf: segment[first...last])
+        }
         for scalar in out {
             if scalar == "/" {
-                result += trimHyphens(segment) + "/"
-                segment = ""
-            } else if scalar == "-", segment.unicodeScalars.last == "-" {
+                appendSegment()
+                result.append("/")
+                segment.removeAll(keepingCapacity: true)
+            } else if scalar == "-", segment.last == "-" {
                 continue
             } else {
-                segment.unicodeScalars.append(scalar)
+                segment.append(scalar)
             }
         }
-        return result + trimHyphens(segment)
+        appendSegment()
+        return String(result)
     }
 
     /// camelCase boundaries, and boundaries between CJK and ASCII letters or digits.
@@ -106,13 +113,6 @@ public enum Permalink {
         }
         flush()
         return out
-    }
-
-    private static func trimHyphens(_ s: String) -> String {
-        var scalars = Substring(s).unicodeScalars[...]
-        while scalars.first == "-" { scalars.removeFirst() }
-        while scalars.last == "-" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 
     private static func isCJK(_ s: Unicode.Scalar) -> Bool {
