@@ -89,6 +89,15 @@ final class SaveCoordinator: Sendable {
             if theirs.record.checksum == oursChecksum {
                 return SaveOutput(status: .unchanged, record: theirs.record, text: input.text)
             }
+            if theirs.record.checksum == input.baseChecksum {
+                // A newer version with our base's very content (the file re-indexed): nothing to merge.
+                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: theirs.record.version,
+                                  baseChecksum: theirs.record.checksum) {
+                case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+                case .lost(let now): current = now
+                }
+                continue
+            }
             let merge = input.baseText.map { ThreeWayMerge.merge(base: $0, ours: input.text, theirs: theirs.text) }
             switch merge {
             case .clean(let merged):
