@@ -45,31 +45,35 @@ public enum Bench {
         let localKind = FileSystemKind.describe(path: local.path)
         let rootIsMount = rootKind.isFUSE || rootKind.isNetwork
 
-        let databaseURL = try request.database.map { try DatabaseURL.parse($0) }
-            ?? .sqlite(path: scratch + "/.index/bench.sqlite")
-        let indexA = try openIndex(databaseURL)
-        let indexB = try openIndex(databaseURL)
+        // Each side has its own index, tied to its own root: the root's is the one given (so its latency
+        // counts) or a scratch file; the local side's is always a scratch file.
+        let rootURL = try request.database.map { try DatabaseURL.parse($0) } ?? .sqlite(path: scratch + "/.index/root.sqlite")
+        let localURL = DatabaseURL.sqlite(path: scratch + "/.index/local.sqlite")
+        let rootIndex = (a: try openIndex(rootURL), b: try openIndex(rootURL))
+        let localIndex = (a: try openIndex(localURL), b: try openIndex(localURL))
         var notes: [String] = []
-        if request.database == nil, request.groups.contains(.save) || request.groups.contains(.notify) {
-            notes.append("saves and notifications use a scratch SQLite index on the local disk")
+        if request.database == nil, !request.groups.isDisjoint(with: [.save, .notify]) {
+            notes.append("saves and notifications use scratch SQLite indexes on the local disk")
         }
-        let sides = [(root, rootFolder, "root"), (local, localFolder, "local")]
+        let sides = [(vault: root, folder: rootFolder, side: "root", index: rootIndex),
+                     (vault: local, folder: localFolder, side: "local", index: localIndex)]
         defer {
-            for (vault, folder, _) in sides {
-                try? FileManager.default.removeItem(atPath: vault.path + "/" + folder)
-                for name in ["save.md", "notify.md", "notify-feed.md"] { _ = try? indexA.remove(path: folder + "/" + name, device: "notebridge-bench") }
+            for side in sides { try? FileManager.default.removeItem(atPath: side.vault.path + "/" + side.folder) }
+            // Rows the bench left in the index it was given (scratch indexes go with their folder).
+            for name in ["save.md", "notify.md", "notify-feed.md"] {
+                _ = try? rootIndex.a.remove(path: rootFolder + "/" + name, device: "notebridge-bench")
             }
         }
 
         var metrics: [BenchMetric] = []
         let loop = BenchLoop(count: request.iterations, seconds: request.secondsPerMetric)
-        let rtt = try indexRoundTrip(indexA)
+        let rtt = try indexRoundTrip(rootIndex.a)
         metrics.append(BenchMetric(key: "index_round_trip", label: "index round trip (SELECT 1)",
-                                   root: .latency(rtt), local: nil, tail: 95))
+                                   root: .latency(rtt), local: .latency(try indexRoundTrip(localIndex.a)), tail: 95))
 
         if request.groups.contains(.files) {
             var results: [String: [String: [Double]]] = [:]
-            for (vault, folder, side) in sides {
+            for (vault, folder, side, _) in sides {
                 progress("file operations on \(side) (\(vault.path))")
                 results[side] = try BenchFileSystem(folder: vault.path + "/" + folder + "/files", loop: loop, listFiles: request.listFiles).run()
             }
@@ -89,9 +93,9 @@ public enum Bench {
 
         if request.groups.contains(.save) {
             var results: [String: BenchSave.Result] = [:]
-            for (vault, folder, side) in sides {
+            for (vault, folder, side, index) in sides {
                 progress("saves on \(side)")
-                results[side] = try BenchSave(root: vault, index: indexA, folder: folder, loop: loop).run()
+                results[side] = try BenchSave(root: vault, index: index.a, folder: folder, loop: loop).run()
             }
             let plain = { (side: String) in results[side].flatMap { BenchStats(milliseconds: $0.plain) } }
             let bridge = { (side: String) in results[side].flatMap { BenchStats(milliseconds: $0.bridge) } }
@@ -112,10 +116,10 @@ public enum Bench {
         if request.groups.contains(.notify) {
             let poll = request.pollInterval
             var sameRoot: [String: BenchStats] = [:]
-            for (vault, folder, side) in sides {
+            for (vault, folder, side, index) in sides {
                 progress("notifications between two bridges on \(side)")
                 sameRoot[side] = BenchStats(milliseconds: try BenchNotify(
-                    rootA: vault, indexA: indexA, rootB: vault, indexB: indexB, folder: folder, name: "notify.md", rounds: request.notifyRounds,
+                    rootA: vault, indexA: index.a, rootB: vault, indexB: index.b, folder: folder, name: "notify.md", rounds: request.notifyRounds,
                     seconds: request.secondsPerMetric * 3, pollInterval: poll).run())
             }
             let localGoal = poll * 1200 + 50
@@ -126,21 +130,22 @@ public enum Bench {
             if let root = sameRoot["root"], let local = sameRoot["local"] { same.met = root.p95 <= rootGoal && local.p95 <= localGoal }
             metrics.append(same)
 
+            // Bridge B on an empty folder of its own: only the root's index tells it of A's saves.
             progress("notifications through the change feed only")
             let elsewhere = try VaultRoot(try makeFolder(scratch + "/device-b"))
             let feed = BenchStats(milliseconds: try BenchNotify(
-                rootA: local, indexA: indexA, rootB: elsewhere, indexB: indexB, folder: localFolder, name: "notify-feed.md", rounds: request.notifyRounds,
+                rootA: root, indexA: rootIndex.a, rootB: elsewhere, indexB: rootIndex.b, folder: rootFolder, name: "notify-feed.md", rounds: request.notifyRounds,
                 seconds: request.secondsPerMetric * 3, pollInterval: poll).run())
             let feedGoal = poll * 1200 + rtt.p50
             var feedMetric = BenchMetric(key: "notify_feed", label: "notify: change feed only (as across devices)",
-                                         root: nil, local: feed.map { .latency($0) }, tail: 95,
+                                         root: feed.map { .latency($0) }, local: nil, tail: 95,
                                          goal: String(format: "p95 ≤ %.0f ms (1.2 × poll + RTT)", feedGoal))
             feedMetric.met = feed.map { $0.p95 <= feedGoal }
             metrics.append(feedMetric)
         }
 
         if request.groups.contains(.search) {
-            let (index, description) = try searchIndex(request, root: root, default: indexA, progress: progress)
+            let (index, description) = try searchIndex(request, root: root, given: rootIndex.a, progress: progress)
             notes.append("search runs over \(description)")
             progress("search: \(request.searchQueries) queries")
             let stats = BenchStats(milliseconds: try BenchSearch(index: index, queries: request.searchQueries,
@@ -153,7 +158,7 @@ public enum Bench {
         }
 
         return BenchReport(machine: machine(), rootPath: root.path, rootFileSystem: rootKind.type, localPath: local.path,
-                           localFileSystem: localKind.type, index: databaseURL.redacted, pollInterval: request.pollInterval,
+                           localFileSystem: localKind.type, index: rootURL.redacted, pollInterval: request.pollInterval,
                            notes: notes, metrics: metrics)
     }
 
@@ -167,7 +172,7 @@ public enum Bench {
     }
 
     /// The index to search: the one given, else the root's usual one; indexed first if it holds no notes.
-    private static func searchIndex(_ request: BenchRequest, root: VaultRoot, default given: NoteIndex,
+    private static func searchIndex(_ request: BenchRequest, root: VaultRoot, given: NoteIndex,
                                     progress: (String) -> Void) throws -> (NoteIndex, String) {
         let url = try request.database.map { try DatabaseURL.parse($0) } ?? DatabaseURL.fromEnvironment()
             ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))

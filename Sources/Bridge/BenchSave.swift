@@ -21,7 +21,7 @@ struct BenchSave {
         let saver = SaveCoordinator(root: root, index: index, device: "notebridge-bench", freshness: MountFreshness(),
                                     ownWrites: OwnWrites())
         let note = try root.resolve(relativePath: "\(folder)/save.md")
-        let plainTarget = try root.resolve(relativePath: "\(folder)/plain.md")
+        let plainTarget = try root.resolve(relativePath: "\(folder)/plain.txt")
         var base: (version: Int64, checksum: String?, text: String?) = (0, nil, nil)
         var bridge: [Double] = []
         var plain: [Double] = []

@@ -77,7 +77,8 @@ final class ChangeMonitor: @unchecked Sendable {
         }
         let scan = Task { [weak self, scanInterval] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(scanInterval))
+                // A stopped monitor must not scan once more (the sleep ends at once when cancelled).
+                guard (try? await Task.sleep(for: .seconds(scanInterval))) != nil else { return }
                 await self?.scan()
             }
         }
