@@ -12,7 +12,7 @@ enum DoctorRcloneChecks {
         let process = mount.flatMap { mount in mount.isRclone ? mount.mountPoint.flatMap(DoctorRcloneProcess.serving) : nil }
         guard let rcURL else {
             guard let mount, mount.isRclone else { return [] }
-            return withoutRemoteControl(process: process)
+            return withoutRemoteControl(process: process, mountPoint: mount.mountPoint)
         }
         let remote: RcloneRemoteControl
         do { remote = try RcloneRemoteControl(settingsURL: rcURL, environment: environment) } catch {
@@ -59,7 +59,7 @@ enum DoctorRcloneChecks {
         var cachesWrites: Bool { cacheMode == "writes" || cacheMode == "full" }
     }
 
-    private static func withoutRemoteControl(process: DoctorRcloneProcess?) -> [DoctorCheck] {
+    private static func withoutRemoteControl(process: DoctorRcloneProcess?, mountPoint: String?) -> [DoctorCheck] {
         var checks = [DoctorCheck("rclone.rc", .warn,
                                   "no --rclone-rc given: notes saved on other devices show here only when rclone's directory cache "
                                       + "expires, and uploads cannot be reported", fix: rcFix)]
@@ -71,7 +71,7 @@ enum DoctorRcloneChecks {
         let settings = VFSSettings(cacheMode: process.cacheMode ?? "off", writeBack: process.writeBack.flatMap(parseDuration) ?? 5_000_000_000,
                                    dirCacheTime: process.dirCacheTime.flatMap(parseDuration) ?? 300_000_000_000)
         checks += vfsChecks(settings, haveRemoteControl: false)
-        if settings.cachesWrites { checks.append(stoppingWarning(settings.writeBack, mountPoint: nil)) }
+        if settings.cachesWrites { checks.append(stoppingWarning(settings.writeBack, mountPoint: mountPoint)) }
         checks.append(cacheSpace(process: process, environment: [:]))
         return checks
     }

@@ -55,7 +55,7 @@ enum DoctorRootChecks {
     }
 
     private static func fileSystemCheck(_ mount: DoctorMount) -> DoctorCheck {
-        let at = mount.mountPoint.map { " mounted at \($0)" } ?? ""
+        let at = mount.mountPoint.map { " at \($0)" } ?? ""
         if mount.isRclone {
             return DoctorCheck("filesystem", .ok, "fuse.rclone (an rclone mount\(at)): scans every 30 s, inotify sees only this device's writes")
         }
