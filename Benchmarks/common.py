@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,23 +41,28 @@ def make_corpus(folder: Path, count: int, seed: int = 1) -> Path:
 
 def run(argv: list, env: dict | None = None, timeout: float = 900) -> dict:
     """Runs a child to completion; its wall time, peak RSS (from wait4, this child only) and output."""
-    started = time.perf_counter()
-    child = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    deadline = started + timeout
-    while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.perf_counter() > deadline:
-            child.kill()
-            raise TimeoutError(f"{argv[0]} {argv[1]} took longer than {timeout} s")
-        time.sleep(0.01)
-    seconds = time.perf_counter() - started
-    out, err = child.stdout.read().decode(), child.stderr.read().decode()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        raise RuntimeError(f"{' '.join(map(str, argv[:3]))}… exited {code}: {err[-2000:]}")
-    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": out, "stderr": err}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # Files, not pipes: a chatty child must never block on a full pipe.
+        started = time.perf_counter()
+        child = subprocess.Popen([str(a) for a in argv], stdout=out, stderr=err, env=env)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                child.kill()
+                os.wait4(child.pid, 0)
+                raise TimeoutError(f"{argv[0]} {argv[1]} took longer than {timeout} s")
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keeps Popen from waiting again
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, argv[:3]))}… exited {child.returncode}: {stderr[-2000:]}")
+    return {"seconds": seconds, "peak_rss_mb": usage.ru_maxrss / 1024, "stdout": stdout, "stderr": stderr}
 
 
 def percentile(samples: list[float], p: float) -> float:

@@ -101,6 +101,9 @@ public enum Bench {
             let bridge = { (side: String) in results[side].flatMap { BenchStats(milliseconds: $0.bridge) } }
             metrics.append(BenchMetric(key: "save_plain", label: "save: plain temp file + rename",
                                        root: plain("root").map { .latency($0) }, local: plain("local").map { .latency($0) }, tail: 95))
+            let durable = { (side: String) in results[side].flatMap { BenchStats(milliseconds: $0.plainDurable) } }
+            metrics.append(BenchMetric(key: "save_plain_durable", label: "save: plain + fsync of the folder",
+                                       root: durable("root").map { .latency($0) }, local: durable("local").map { .latency($0) }, tail: 95))
             metrics.append(BenchMetric(key: "save_bridge", label: "save through the bridge",
                                        root: bridge("root").map { .latency($0) }, local: bridge("local").map { .latency($0) }, tail: 95))
             let rootRatio = bridge("root").flatMap { b in plain("root").map { b.p50 / $0.p50 } }

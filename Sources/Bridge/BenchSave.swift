@@ -15,6 +15,8 @@ struct BenchSave {
     struct Result {
         var bridge: [Double]
         var plain: [Double]
+        /// The plain save plus an fsync of the folder, which the bridge does so a rename survives a crash.
+        var plainDurable: [Double]
     }
 
     func run() throws -> Result {
@@ -25,6 +27,7 @@ struct BenchSave {
         var base: (version: Int64, checksum: String?, text: String?) = (0, nil, nil)
         var bridge: [Double] = []
         var plain: [Double] = []
+        var plainDurable: [Double] = []
         let clock = ContinuousClock()
         let timed = BenchLoop(count: loop.count, seconds: loop.seconds)
         _ = try timed.measure { i in
@@ -39,8 +42,12 @@ struct BenchSave {
             started = clock.now
             try Self.plainSave(Array(text.utf8), to: plainTarget.absolute)
             plain.append((clock.now - started).milliseconds)
+
+            started = clock.now
+            try Self.plainSave(Array(text.utf8), to: plainTarget.absolute, syncFolder: true)
+            plainDurable.append((clock.now - started).milliseconds)
         }
-        return Result(bridge: bridge, plain: plain)
+        return Result(bridge: bridge, plain: plain, plainDurable: plainDurable)
     }
 
     /// A Basic Memory note that differs each round.
@@ -60,8 +67,9 @@ struct BenchSave {
         """
     }
 
-    /// What an editor does: write a temp file beside the target, fsync, close, rename over it.
-    static func plainSave(_ bytes: [UInt8], to target: String) throws {
+    /// What an editor does: write a temp file beside the target, fsync, close, rename over it
+    /// (and, with `syncFolder`, fsync the folder so the rename itself is on disk).
+    static func plainSave(_ bytes: [UInt8], to target: String, syncFolder: Bool = false) throws {
         let temporary = (target as NSString).deletingLastPathComponent + "/.plain-save.tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw BenchError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
@@ -70,6 +78,13 @@ struct BenchSave {
         close(descriptor)
         guard written == bytes.count, synced, rename(temporary, target) == 0 else {
             throw BenchError("cannot save \(target): \(String(cString: strerror(errno)))")
+        }
+        if syncFolder {
+            let folder = open((target as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if folder >= 0 {
+                fsync(folder)
+                close(folder)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ import json
 import subprocess
 
 LATENCIES = ["index_round_trip", "create_write_fsync_close", "temp_rename", "read_cached", "read_uncached", "stat",
-             "list_40_files", "save_plain", "save_bridge", "notify_same_root"]
+             "list_40_files", "save_plain", "save_plain_durable", "save_bridge", "notify_same_root"]
 
 
 def test_bench_json_on_a_small_local_root(notebridge_bin, tmp_path):
