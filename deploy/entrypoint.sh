@@ -72,6 +72,7 @@ watch_pid=""
 write_rclone_config() {
     mkdir -p "$NB_STATE_DIR" "$NB_CACHE_DIR" "$NB_MOUNT_POINT"
     NB_MOUNT_POINT=$(realpath "$NB_MOUNT_POINT")
+    rm -f "$NB_STATUS_FILE"   # a previous run's status must not pass for this one's
     rclone_config=$NB_STATE_DIR/rclone.conf
     rm -f "$rclone_config"
     # printf is a builtin, so the keys never appear in a process's argv; umask makes the file 600.
