@@ -18,6 +18,8 @@ final class ChangeMonitor: @unchecked Sendable {
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
     private let beforeScan: @Sendable () -> Void
     private let mountLag: MountLag?
+    /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
+    var isOpen: @Sendable (String) -> Bool = { _ in false }
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -63,7 +65,17 @@ final class ChangeMonitor: @unchecked Sendable {
         do {
             watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
-                Task { await self.reindex(paths) }
+                // An editor that writes files itself (Helix, VS Code) may be seen mid-write (the file
+                // briefly gone or partial); its didSave follows and records the write. Give it time.
+                let settling = paths.filter(self.isOpen)
+                let now = paths.filter { !self.isOpen($0) }
+                if !now.isEmpty { Task { await self.reindex(now) } }
+                if !settling.isEmpty {
+                    Task {
+                        try? await Task.sleep(for: .milliseconds(750))
+                        await self.reindex(settling)
+                    }
+                }
             }
         } catch {
             Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
@@ -160,10 +172,13 @@ final class ChangeMonitor: @unchecked Sendable {
     private func reindex(_ paths: [String]) async {
         do {
             let count = try await track {
-                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device] in
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites] in
                     var count = 0
                     for path in paths {
                         let resolved = try root.resolve(relativePath: path)
+                        if let stamp = NoteFile.stamp(resolved), ownWrites.isOurs(path: path, size: stamp.size, mtime: stamp.mtime) {
+                            continue  // our own save's rename
+                        }
                         let record = try index.record(path: path)
                         if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
                             continue
@@ -175,11 +190,11 @@ final class ChangeMonitor: @unchecked Sendable {
                 }
             }
             record(error: nil, reindexed: count)
+            if count > 0 { pollNow() }
         } catch {
             record(error: error)
             Log.warning("re-indexing \(paths.count) changed file(s): \(error)")
         }
-        pollNow()
     }
 
     private func scan() async {

@@ -89,6 +89,15 @@ final class SaveCoordinator: Sendable {
             if theirs.record.checksum == oursChecksum {
                 return SaveOutput(status: .unchanged, record: theirs.record, text: input.text)
             }
+            if theirs.record.checksum == input.baseChecksum {
+                // A newer version with our base's very content (the file re-indexed): nothing to merge.
+                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: theirs.record.version,
+                                  baseChecksum: theirs.record.checksum) {
+                case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+                case .lost(let now): current = now
+                }
+                continue
+            }
             let merge = input.baseText.map { ThreeWayMerge.merge(base: $0, ours: input.text, theirs: theirs.text) }
             switch merge {
             case .clean(let merged):
@@ -127,6 +136,7 @@ final class SaveCoordinator: Sendable {
             return outcome
         }
         do {
+            ownWrites.wrote(path: path.relative, size: Int64(bytes.count), mtime: mtime)  // before inotify can see it
             try AtomicFile.commit(temporary: temporary, to: path)
             renamed = true
         } catch {
@@ -198,10 +208,26 @@ final class PathLocks: @unchecked Sendable {
 }
 
 /// The (path, checksum) pairs this bridge itself is writing, so the change feed does not
-/// announce our own saves back to us.
+/// announce our own saves back to us; and the size and mtime each save left on disk, so the
+/// inotify event of our own rename is recognised without asking the index.
 final class OwnWrites: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: Set<String> = []
+    private var stamps: [String: FileStampPair] = [:]
+
+    struct FileStampPair: Equatable {
+        var size: Int64
+        var mtime: Int64
+    }
+
+    func wrote(path: String, size: Int64, mtime: Int64) {
+        lock.withLock { stamps[path] = FileStampPair(size: size, mtime: mtime) }
+    }
+
+    /// True if the file still has the size and mtime our last save of it left.
+    func isOurs(path: String, size: Int64, mtime: Int64) -> Bool {
+        lock.withLock { stamps[path] == FileStampPair(size: size, mtime: mtime) }
+    }
 
     func insert(path: String, checksum: String) { _ = lock.withLock { pending.insert(path + "\0" + checksum) } }
     func remove(path: String, checksum: String) { _ = lock.withLock { pending.remove(path + "\0" + checksum) } }

@@ -26,6 +26,11 @@ extension Server {
     }
 
     private func takeNote(of change: ChangeRecord, session: VaultSession) async {
+        // Editors that save by replacing the file show up as a deletion followed by a creation;
+        // a deletion of a file that is back already is not news for the open document.
+        if change.checksum == nil, let path = try? session.root.resolve(relativePath: change.path), NoteFile.stamp(path) != nil {
+            return
+        }
         var remote = RemoteChange(version: change.version, checksum: change.checksum, text: nil, device: change.device)
         if let checksum = change.checksum {
             let text = try? await Blocking.run("reading \(change.path)", timeout: 30) {

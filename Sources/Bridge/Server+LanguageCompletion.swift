@@ -7,7 +7,7 @@ import Notes
 /// What the text before the cursor asks to complete, with the byte columns the choice replaces.
 enum CompletionContext: Equatable {
     /// `[[query` — a note; `replace` runs to the closing `]]` when there is one.
-    case link(query: String, replace: Range<Int>, closed: Bool)
+    case link(query: String, replace: Range<Int>)
     /// `#prefix` — a tag.
     case tag(prefix: String, replace: Range<Int>)
     /// `- prefix` at the start of a list item — a relation type.
@@ -24,14 +24,12 @@ enum CompletionContext: Equatable {
             let typed = bytes[(open + 2)..<cursor]
             guard !typed.contains(UInt8(ascii: "|")) else { return nil }  // typing an alias
             var end = cursor
-            var closed = false
             if let close = find([UInt8(ascii: "]"), UInt8(ascii: "]")], in: after),
                find([UInt8(ascii: "["), UInt8(ascii: "[")], in: after).map({ $0 > close }) ?? true,
                !bytes[cursor..<close].contains(UInt8(ascii: "|")) {
                 end = close + 2
-                closed = true
             }
-            return .link(query: String(decoding: typed, as: UTF8.self), replace: (open + 2)..<end, closed: closed)
+            return .link(query: String(decoding: typed, as: UTF8.self), replace: (open + 2)..<end)
         }
         guard inBody else { return nil }
         var wordStart = cursor
@@ -114,7 +112,7 @@ extension Server {
         }
 
         switch context {
-        case .link(let query, let replace, _):
+        case .link(let query, let replace):
             let notes = try await indexQuery("completing a link", session) {
                 try session.index.linkCandidates(matching: query, limit: Self.linkCompletionLimit)
             }

@@ -125,6 +125,12 @@ extension Server {
                 let edits = plan.linkEdits(in: current.text, source: source, stored: links)
                 if !edits.isEmpty { byFile[source] = (edits, current.openVersion) }
             }
+            // Links typed into open buffers since their last save are not in the index yet.
+            for document in self.documents.all where backlinks[document.path] == nil {
+                let text = document.path == target.path ? target.text : document.text
+                let edits = plan.linkEdits(in: text, source: document.path, stored: nil)
+                if !edits.isEmpty { byFile[document.path] = (edits, document.lspVersion) }
+            }
             let titleEdits = plan.titleEdits(in: target)
             if !titleEdits.isEmpty {
                 byFile[target.path, default: ([], target.openVersion)].edits += titleEdits
@@ -171,11 +177,12 @@ struct RenamePlan: Sendable {
     var newPermalink: String { Permalink.generate(fromPath: newPath) }
 
     /// Edits for the links to the note in `text`: at the index's stored spans when they still hold
-    /// such a link, else (the file changed since it was indexed) wherever parsing finds one now.
-    func linkEdits(in text: String, source: String, stored: [LinkRecord]) -> [JSONValue] {
+    /// such a link, else (the file changed since it was indexed, or `stored` is nil) wherever
+    /// parsing finds one now.
+    func linkEdits(in text: String, source: String, stored: [LinkRecord]?) -> [JSONValue] {
         let lines = LineTable(text)
-        var spans = stored.map(\.span)
-        let stillThere = spans.allSatisfy { span in
+        var spans = stored?.map(\.span) ?? []
+        let stillThere = stored != nil && spans.allSatisfy { span in
             let bytes = Array(lines.lineText(span.line).utf8)
             guard span.utf8.upperBound <= bytes.count, span.utf8.count >= 2 else { return false }
             if let written = NoteSnapshot.writtenTarget(in: bytes, span: span.utf8) {

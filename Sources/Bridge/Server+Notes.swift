@@ -12,6 +12,7 @@ extension Server {
         let session = try session()
         let permalink = try params.optionalString("permalink")
         let explicitPath: ResolvedPath? = permalink == nil ? try session.resolve(params) : nil
+        if let explicitPath { try Self.requireNote(explicitPath) }
         return try await Blocking.run("opening a note", timeout: session.saveTimeout) { () throws -> JSONValue in
             var path = explicitPath
             if let permalink {
@@ -40,10 +41,7 @@ extension Server {
     func notesSave(_ params: Params) async throws -> JSONValue {
         let session = try session()
         let path = try session.resolve(params)
-        // Anything else would be dropped from the index by the next scan (and announced as deleted).
-        guard VaultScanner.isNoteFileName((path.relative as NSString).lastPathComponent) else {
-            throw ResponseError.invalidParams("path: \(path.relative) is not a note (a visible .md file that is not a conflict copy)")
-        }
+        try Self.requireNote(path)
         let text = try params.string("text")
         let force = try params.optionalBool("force") ?? false
         let baseVersion = try params.optionalInteger("baseVersion")
@@ -89,6 +87,14 @@ extension Server {
         }
         afterSave(output, path: path, session: session)
         return saveResult(output, session: session)
+    }
+
+    /// Only visible `.md` files that are not conflict copies are notes. Anything else saved would be
+    /// dropped from the index by the next scan (and announced as deleted); a folder cannot be read.
+    static func requireNote(_ path: ResolvedPath) throws(ResponseError) {
+        guard VaultScanner.isNoteFileName((path.relative as NSString).lastPathComponent) else {
+            throw .invalidParams("path: \(path.relative) is not a note (a visible .md file that is not a conflict copy)")
+        }
     }
 
     /// The note as it is now, if the index and the mount both hold `version` of it (blocking).

@@ -22,6 +22,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
     private var _monitor: ChangeMonitor?
     private var _uploads: UploadTracker?
     private var initializeParams: JSONValue?
+    private var sessionOpening = false
+    private let documentLock = NSLock()
+    private var deferredNotifications: [(String, JSONValue?)] = []
     private var clientSettings = Settings()
     var connection: Connection!
 
@@ -30,6 +33,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
     /// Serves one client until it exits or closes stdin; returns the process exit code.
     public func run(connection: Connection) -> Int32 {
         self.connection = connection
+        // Besides stderr, the client's log (window/logMessage) hears everything but debug lines.
+        Log.sink = { [weak connection] level, message in
+            guard level <= .info else { return }
+            let type = switch level { case .error: 1; case .warning: 2; default: 3 }
+            connection?.notify("window/logMessage", ["type": JSONValue(type), "message": .string(message)])
+        }
+        defer { Log.sink = nil }
         connection.run(self)
         monitor?.stop()
         uploads?.stop()
@@ -83,18 +93,48 @@ public final class Server: MessageHandler, @unchecked Sendable {
             return
         }
         guard lock.withLock({ phase == .running }) else { return }  // dropped before initialize, per LSP
+        switch method {
+        case "initialized": openSession()
+        case "workspace/didChangeConfiguration": apply(method, params)
+        case _ where method.hasPrefix("textDocument/"):
+            // Editors open documents right after `initialized`, while the notes folder may still be
+            // opening: hold their text-sync notifications until it is, then apply them in order.
+            documentLock.withLock {
+                if lock.withLock({ sessionOpening }) {
+                    deferredNotifications.append((method, params))
+                } else {
+                    apply(method, params)
+                }
+            }
+        default: break  // unknown notifications, `$/…` included, are ignored
+        }
+    }
+
+    private func apply(_ method: String, _ params: JSONValue?) {
         do {
             switch method {
-            case "initialized": openSession()
             case "textDocument/didOpen": try didOpen(Params(params))
             case "textDocument/didChange": try didChange(Params(params))
             case "textDocument/didClose": try didClose(Params(params))
             case "textDocument/didSave": try didSave(Params(params))
             case "workspace/didChangeConfiguration": try didChangeConfiguration(Params(params))
-            default: break  // unknown notifications, `$/…` included, are ignored
+            default: break
             }
         } catch {
             Log.warning("\(method): \(error)")
+        }
+    }
+
+    /// Ends the wait for the notes folder (opened or not) and applies what was held meanwhile.
+    private func finishOpening(_ update: () -> Void) {
+        documentLock.withLock {
+            lock.withLock {
+                update()
+                sessionOpening = false
+            }
+            let held = deferredNotifications
+            deferredNotifications = []
+            for (method, params) in held { apply(method, params) }
         }
     }
 
@@ -138,7 +178,10 @@ public final class Server: MessageHandler, @unchecked Sendable {
 
     /// Opens the notes folder once the client is ready to hear progress and messages.
     private func openSession() {
-        let (settings, params) = lock.withLock { (commandLine.filling(from: clientSettings), initializeParams) }
+        let (settings, params) = lock.withLock { () -> (Settings, JSONValue?) in
+            sessionOpening = true
+            return (commandLine.filling(from: clientSettings), initializeParams)
+        }
         Task {
             do {
                 var chosen = settings
@@ -151,7 +194,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
                         ])
                     }
                 }
-                lock.withLock {
+                finishOpening {
                     _session = session
                     _sessionProblem = nil
                     _uploads = uploads
@@ -160,7 +203,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 await indexAndWatch(session)
             } catch {
                 let message = "\(error)".hasPrefix("notebridge") ? "\(error)" : "notebridge: \(error)"
-                lock.withLock { _sessionProblem = message }
+                finishOpening { _sessionProblem = message }
                 Log.error(message)
                 connection.notify("window/showMessage", ["type": 1, "message": .string(message)])
             }

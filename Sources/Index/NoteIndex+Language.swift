@@ -35,12 +35,19 @@ extension NoteIndex {
     /// or permalink holds the query's characters in order. An empty query lists recent notes.
     public func linkCandidates(matching query: String, limit: Int) throws(SQLError) -> [NoteRecord] {
         let key = query.trimmingCharacters(in: .whitespaces).lowercased()
-        let limit = SQLValue.integer(Int64(max(0, limit)))
+        let limitCount = max(0, limit)
+        let limit = SQLValue.integer(Int64(limitCount))
         if key.isEmpty {
             return try executor.execute(SQLStatement(
                 "SELECT \(NoteRecord.columns) FROM notes ORDER BY updated_at DESC, title_key LIMIT ?", [limit]))
                 .rows.map { NoteRecord(row: $0) }
         }
+        // Short queries match many titles by prefix: an index range answers them without a scan.
+        let prefixed = try executor.execute(SQLStatement("""
+            SELECT \(NoteRecord.columns) FROM notes WHERE title_key >= ?1 AND title_key < ?2
+            ORDER BY title_key = ?1 DESC, length(title), title_key LIMIT ?3
+            """, [.text(key), .text(key + "\u{10FFFF}"), limit])).rows.map { NoteRecord(row: $0) }
+        if prefixed.count == limitCount { return prefixed }
         let literal = Self.likeEscaped(key)
         let subsequence = "%" + key.map { Self.likeEscaped(String($0)) }.joined(separator: "%") + "%"
         return try executor.execute(SQLStatement("""

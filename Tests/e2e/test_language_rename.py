@@ -99,6 +99,14 @@ def test_rename_from_the_title_keeps_an_explicit_permalink_and_edits_open_buffer
     assert babbage_edit["edits"] == [{"range": span(babbage, "Ada Lovelace", vault.encoding), "newText": "Augusta"}]
 
 
+def test_rename_includes_links_typed_into_unsaved_buffers(vault):
+    draft = "# 下書き\n\n🎉 new link to [[ada lovelace]] here\n"
+    vault.open("notes/draft.md", draft)  # not on disk, so not in the index
+    edit = vault.request("textDocument/rename", {**vault.at(ADA, "title: Ada", 8), "newName": "Ada B"})
+    [draft_edit] = [c for c in edit["documentChanges"] if c.get("textDocument", {}).get("uri") == vault.uri("notes/draft.md")]
+    assert draft_edit["edits"] == [{"range": span(draft, "ada lovelace", vault.encoding), "newText": "Ada B"}]
+
+
 def test_rename_refuses_bad_names_and_existing_files(vault):
     params = vault.at(TOKYO, "[[Ada Lovelace]]", 3)
     with pytest.raises(ResponseError, match="newName: must not contain '/'") as error:

@@ -135,11 +135,11 @@ def client_capabilities(encoding: str, hierarchical=True, resource_operations=("
 class Vault:
     """A running server over a fresh copy of NOTES, speaking `encoding`."""
 
-    def __init__(self, root: Path, database: Path, encoding: str, **capabilities):
+    def __init__(self, root: Path, database, encoding: str, env=None, **capabilities):
         self.root = root
         self.encoding = encoding
         self.client = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "test",
-                                 "--log-level", "error"])
+                                 "--log-level", "error"], env=env)
         result = self.client.initialize(root=root, capabilities=client_capabilities(encoding, **capabilities))
         assert result["capabilities"]["positionEncoding"] == encoding
         self.client.wait_indexed()
