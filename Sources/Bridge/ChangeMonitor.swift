@@ -18,6 +18,8 @@ final class ChangeMonitor: @unchecked Sendable {
     private let onChanges: @Sendable ([ChangeRecord]) async -> Void
     private let beforeScan: @Sendable () -> Void
     private let mountLag: MountLag?
+    /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
+    var isOpen: @Sendable (String) -> Bool = { _ in false }
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -34,6 +36,8 @@ final class ChangeMonitor: @unchecked Sendable {
         var changesAnnounced = 0
         var lastError: String?
         var lastActivity: Date?
+        /// How long after a file was written (its mtime) its last inotify-driven re-index finished.
+        var lastLag: Double?
     }
     private var counters = Counters()
     private var inFlight = 0
@@ -63,7 +67,17 @@ final class ChangeMonitor: @unchecked Sendable {
         do {
             watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
-                Task { await self.reindex(paths) }
+                // An editor that writes files itself (Helix, VS Code) may be seen mid-write (the file
+                // briefly gone or partial); its didSave follows and records the write. Give it time.
+                let settling = paths.filter(self.isOpen)
+                let now = paths.filter { !self.isOpen($0) }
+                if !now.isEmpty { Task { await self.reindex(now) } }
+                if !settling.isEmpty {
+                    Task {
+                        try? await Task.sleep(for: .milliseconds(750))
+                        await self.reindex(settling)
+                    }
+                }
             }
         } catch {
             Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
@@ -110,9 +124,10 @@ final class ChangeMonitor: @unchecked Sendable {
         return try await work()
     }
 
-    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false) {
+    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false, lag: Double? = nil) {
         lock.withLock {
             counters.filesReindexed += reindexed
+            if let lag { counters.lastLag = lag }
             if scanned { counters.scans += 1 }
             if let error { counters.lastError = "\(error)" }
             counters.lastActivity = Date()
@@ -160,27 +175,33 @@ final class ChangeMonitor: @unchecked Sendable {
     /// (that also skips our own saves without opening the files).
     private func reindex(_ paths: [String]) async {
         do {
-            let count = try await track {
-                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device] in
+            let (count, newest) = try await track {
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites] in
                     var count = 0
+                    var newest: Int64?
                     for path in paths {
                         let resolved = try root.resolve(relativePath: path)
+                        if let stamp = NoteFile.stamp(resolved), ownWrites.isOurs(path: path, size: stamp.size, mtime: stamp.mtime) {
+                            continue  // our own save's rename
+                        }
                         let record = try index.record(path: path)
                         if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
                             continue
                         }
                         _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
                         count += 1
+                        if let mtime = NoteFile.stamp(resolved)?.mtime { newest = max(newest ?? mtime, mtime) }
                     }
-                    return count
+                    return (count, newest)
                 }
             }
-            record(error: nil, reindexed: count)
+            record(error: nil, reindexed: count,
+                   lag: newest.map { Date().timeIntervalSince1970 - Double($0) / 1_000_000_000 })
+            if count > 0 { pollNow() }
         } catch {
             record(error: error)
             Log.warning("re-indexing \(paths.count) changed file(s): \(error)")
         }
-        pollNow()
     }
 
     private func scan() async {

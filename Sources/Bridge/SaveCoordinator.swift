@@ -136,6 +136,7 @@ final class SaveCoordinator: Sendable {
             return outcome
         }
         do {
+            ownWrites.wrote(path: path.relative, size: Int64(bytes.count), mtime: mtime)  // before inotify can see it
             try AtomicFile.commit(temporary: temporary, to: path)
             renamed = true
         } catch {
@@ -207,10 +208,26 @@ final class PathLocks: @unchecked Sendable {
 }
 
 /// The (path, checksum) pairs this bridge itself is writing, so the change feed does not
-/// announce our own saves back to us.
+/// announce our own saves back to us; and the size and mtime each save left on disk, so the
+/// inotify event of our own rename is recognised without asking the index.
 final class OwnWrites: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: Set<String> = []
+    private var stamps: [String: FileStampPair] = [:]
+
+    struct FileStampPair: Equatable {
+        var size: Int64
+        var mtime: Int64
+    }
+
+    func wrote(path: String, size: Int64, mtime: Int64) {
+        lock.withLock { stamps[path] = FileStampPair(size: size, mtime: mtime) }
+    }
+
+    /// True if the file still has the size and mtime our last save of it left.
+    func isOurs(path: String, size: Int64, mtime: Int64) -> Bool {
+        lock.withLock { stamps[path] == FileStampPair(size: size, mtime: mtime) }
+    }
 
     func insert(path: String, checksum: String) { _ = lock.withLock { pending.insert(path + "\0" + checksum) } }
     func remove(path: String, checksum: String) { _ = lock.withLock { pending.remove(path + "\0" + checksum) } }

@@ -25,6 +25,7 @@ extension Server {
                                         beforeScan: session.freshness.refreshAll) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
+            monitor.isOpen = { [weak self] path in self?.documents[path] != nil }
             startMonitor(monitor)
             let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)

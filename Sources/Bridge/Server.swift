@@ -33,6 +33,13 @@ public final class Server: MessageHandler, @unchecked Sendable {
     /// Serves one client until it exits or closes stdin; returns the process exit code.
     public func run(connection: Connection) -> Int32 {
         self.connection = connection
+        // Besides stderr, the client's log (window/logMessage) hears everything but debug lines.
+        Log.sink = { [weak connection] level, message in
+            guard level <= .info else { return }
+            let type = switch level { case .error: 1; case .warning: 2; default: 3 }
+            connection?.notify("window/logMessage", ["type": JSONValue(type), "message": .string(message)])
+        }
+        defer { Log.sink = nil }
         connection.run(self)
         monitor?.stop()
         uploads?.stop()
