@@ -9,7 +9,6 @@ struct DoctorRcloneProcess: Sendable {
     var writeBack: String?
     var dirCacheTime: String?
     var cacheDir: String?
-    var remoteControl: Bool
 
     /// The rclone process serving the mount at `mountPoint`, if this user can see it.
     static func serving(mountPoint: String) -> DoctorRcloneProcess? {
@@ -32,7 +31,6 @@ struct DoctorRcloneProcess: Sendable {
         writeBack = flags["--vfs-write-back"]
         dirCacheTime = flags["--dir-cache-time"]
         cacheDir = flags["--cache-dir"]
-        remoteControl = flags["--rc"] != nil || argv.contains("--rc")
     }
 
     /// "--name value" and "--name=value" pairs for the flags doctor understands.
