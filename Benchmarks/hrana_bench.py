@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from common import binary, emit, machine, make_corpus, run
-from hrana_nodelay import NoDelayHranaServer
+from harness.hrana_server import HranaServerProcess
 from timed_lsp import TimedLspClient
 
 
@@ -89,7 +89,7 @@ def main():
     args = parser.parse_args()
     bin_path = binary(args.bin)
     work = Path(tempfile.mkdtemp(prefix="nb-hrana-bench-"))
-    server = NoDelayHranaServer(work / "index.db", token=secrets.token_hex(16), latency_ms=args.latency_ms,
+    server = HranaServerProcess(work / "index.db", token=secrets.token_hex(16), latency_ms=args.latency_ms,
                                 log_path=work / "hrana.log")
     try:
         env = dict(os.environ, TURSO_AUTH_TOKEN=server.token)

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 from common import binary, emit, machine, run, summary
-from hrana_nodelay import NoDelayHranaServer
+from harness.hrana_server import HranaServerProcess
 from harness.s3mount import RcloneMount, S3Server
 from timed_lsp import TimedLspClient
 
@@ -45,7 +45,7 @@ def start_bridge(bin_path, mount, hrana, device, poll_interval):
 
 
 def two_devices(bin_path, server, bucket, work, rounds, write_back, poll_interval) -> dict:
-    hrana = NoDelayHranaServer(work / "shared.db", token=secrets.token_hex(16), log_path=work / "hrana.log")
+    hrana = HranaServerProcess(work / "shared.db", token=secrets.token_hex(16), log_path=work / "hrana.log")
     mounts, bridges = [], []
     try:
         for name in ("device-a", "device-b"):
