@@ -1,140 +1,68 @@
 #!/usr/bin/env python3
-"""Times indexing and search on a generated corpus with a release build of notebridge.
+"""Issue 3's figures on local disk: cold index of a 10,000-note corpus, no-change rescan,
+20-changed rescan, search p50/p99 over 1,000 mixed queries, peak RSS; and, where it installs,
+Basic Memory 0.24 on a smaller corpus (it needs tens of seconds per hundred notes here).
 
-usage: index_bench.py [--bin PATH] [--count N] [--runs R] [--searches S] [--work DIR]
-
-Writes a fresh corpus (Benchmarks/corpus.py, seed 1) under DIR, then reports medians of R runs:
-  cold       `notebridge index` into a fresh database (wall from --json, CPU and peak RSS from
-             /usr/bin/time -v)
-  rescan     the same with nothing changed
-  changed20  after rewriting 20 notes (a line appended to each)
-  search     notes/search round trips through `notebridge serve` (JSON-RPC over stdio) on a mix of
-             rare words, two- and three-letter prefixes, common words, AND, phrases, negation and
-             filters: p50 / p99 over S searches
-The load average is printed with each phase: other work on the machine skews wall times, so
-compare CPU seconds as well.
+usage: Benchmarks/index_bench.py [--bin PATH] [--count 10000] [--bm-count 100] [--no-bm] [--out FILE]
 """
 import argparse
 import json
-import os
-import random
-import re
 import shutil
-import statistics
-import subprocess
-import sys
-import time
+import tempfile
+from pathlib import Path
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "protocol"))
-from client import Client  # noqa: E402
+from common import REPO, binary, emit, machine, make_corpus, run
+from basic_memory_bench import measure_basic_memory
 
 
-def load():
-    return os.getloadavg()[0]
-
-
-def timed_index(binary, root, database):
-    """One `notebridge index` run: (wall seconds it reports, CPU seconds, peak RSS in MB)."""
-    completed = subprocess.run(["/usr/bin/time", "-v", binary, "index", "--root", root, "--database", database, "--json"],
-                               capture_output=True, text=True, check=True)
-    report = json.loads(completed.stdout)
-    fields = dict(re.findall(r"^\s*(.+?): (.+)$", completed.stderr, re.MULTILINE))
-    cpu = float(fields["User time (seconds)"]) + float(fields["System time (seconds)"])
-    return report["seconds"], cpu, int(fields["Maximum resident set size (kbytes)"]) / 1024
-
-
-def fresh(database):
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(database + suffix):
-            os.remove(database + suffix)
-
-
-def summary(name, runs, loads):
-    walls, cpus, rss = zip(*runs)
-    print(f"{name:10} wall median {statistics.median(walls):.3f} s (min {min(walls):.3f}, max {max(walls):.3f}), "
-          f"CPU median {statistics.median(cpus):.2f} s, peak RSS {max(rss):.0f} MB, "
-          f"load {min(loads):.1f}-{max(loads):.1f}", flush=True)
-
-
-def queries(root, rng):
-    """A mixed query set drawn from the corpus's own words and titles."""
-    words, titles = [], []
-    for folder in sorted(os.listdir(root))[:5]:
-        for name in sorted(os.listdir(os.path.join(root, folder)))[:40]:
-            titles.append(name[:-3])
-            with open(os.path.join(root, folder, name), encoding="utf-8") as handle:
-                words += re.findall(r"[a-z]{5,}", handle.read().split("## Observations")[0].lower())
-    common = ["the", "system", "notes", "with", "this"]
-    rare = [word for word in set(words) if words.count(word) == 1]
-    mix = []
-    for _ in range(10):
-        mix += [
-            rng.choice(rare),                                    # a rare word
-            rng.choice(words)[:2], rng.choice(words)[:3],        # typing: short prefixes
-            rng.choice(common),                                  # a very common word
-            f"{rng.choice(words)} {rng.choice(words)}",          # two words ANDed
-            f'"{rng.choice(titles)}"',                           # a phrase
-            f"{rng.choice(titles).split()[0]} -{rng.choice(common)}",
-            f"{rng.choice(words)} tag:{rng.choice(['swift', 'sqlite', 'ops', 'draft'])}",
-            f"{rng.choice(words)[:4]} type:meeting",
-            f"{rng.choice(words)} in:projects/",
-        ]
-    return mix
+def notebridge_figures(bin_path: Path, corpus: Path, database: Path, queries: int) -> dict:
+    figures = {}
+    cold = run([bin_path, "index", "--root", corpus, "--database", database, "--json"])
+    stats = json.loads(cold["stdout"])
+    figures["cold_index"] = {"seconds": stats["seconds"], "wall_seconds": cold["seconds"], "notes": stats["added"],
+                             "peak_rss_mb": cold["peak_rss_mb"]}
+    again = run([bin_path, "index", "--root", corpus, "--database", database, "--json"])
+    figures["rescan_no_change"] = {"seconds": json.loads(again["stdout"])["seconds"], "wall_seconds": again["seconds"],
+                                   "peak_rss_mb": again["peak_rss_mb"]}
+    for path in sorted(corpus.rglob("*.md"))[:: max(1, len(list(corpus.rglob("*.md"))) // 20)][:20]:
+        with path.open("a") as note:
+            note.write("\n- [fact] changed for the rescan benchmark #bench\n")
+    changed = run([bin_path, "index", "--root", corpus, "--database", database, "--json"])
+    changed_stats = json.loads(changed["stdout"])
+    figures["rescan_20_changed"] = {"seconds": changed_stats["seconds"], "wall_seconds": changed["seconds"],
+                                    "updated": changed_stats["updated"], "peak_rss_mb": changed["peak_rss_mb"]}
+    search = run([bin_path, "bench", "--root", corpus, "--database", database, "--only", "search",
+                  "--queries", queries, "--seconds", "60", "--json"])
+    report = json.loads(search["stdout"])
+    figures["search"] = report["metrics"]["search"]["root"]
+    figures["search"]["peak_rss_mb"] = search["peak_rss_mb"]
+    return figures
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", default=os.path.join(HERE, "..", ".build", "release", "notebridge"))
-    parser.add_argument("--count", type=int, default=10000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--searches", type=int, default=2000)
-    parser.add_argument("--work", default="/tmp/notebridge-index-bench")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bin")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=1_000)
+    parser.add_argument("--bm-count", type=int, default=100)
+    parser.add_argument("--no-bm", action="store_true", help="skip Basic Memory")
+    parser.add_argument("--out")
     args = parser.parse_args()
-
-    root = os.path.join(args.work, "notes")
-    database = os.path.join(args.work, "index.sqlite")
-    shutil.rmtree(args.work, ignore_errors=True)
-    subprocess.run([sys.executable, os.path.join(HERE, "corpus.py"), root, "--count", str(args.count), "--seed", "1"],
-                   check=True)
-    names = sorted(os.path.join(folder, name) for folder in os.listdir(root) for name in os.listdir(os.path.join(root, folder)))
-
-    runs, loads = [], []
-    for _ in range(args.runs):
-        fresh(database)
-        loads.append(load())
-        runs.append(timed_index(args.bin, root, database))
-    summary("cold", runs, loads)
-
-    runs, loads = [], []
-    for _ in range(args.runs):
-        loads.append(load())
-        runs.append(timed_index(args.bin, root, database))
-    summary("rescan", runs, loads)
-
-    rng = random.Random(1)
-    runs, loads = [], []
-    for run in range(args.runs):
-        for name in rng.sample(names, 20):
-            with open(os.path.join(root, name), "a", encoding="utf-8") as handle:
-                handle.write(f"\nEdited in run {run}.\n")
-        loads.append(load())
-        runs.append(timed_index(args.bin, root, database))
-    summary("changed20", runs, loads)
-
-    mix = queries(root, rng)
-    samples = []
-    start_load = load()
-    with Client(root=root, database=database, server=[args.bin]) as client:
-        for query in mix:                                        # warm up: statement cache, page cache
-            client.request("notes/search", {"query": query})
-        for index in range(args.searches):
-            started = time.perf_counter()
-            client.request("notes/search", {"query": mix[index % len(mix)]})
-            samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    print(f"{'search':10} p50 {samples[len(samples) // 2]:.2f} ms, p99 {samples[int(len(samples) * 0.99)]:.2f} ms "
-          f"over {len(samples)} round trips of {len(mix)} queries, load {start_load:.1f}-{load():.1f}", flush=True)
+    bin_path = binary(args.bin)
+    work = Path(tempfile.mkdtemp(prefix="nb-index-bench-"))
+    try:
+        result = {"machine": machine(), "corpus_notes": args.count}
+        corpus = make_corpus(work / "corpus", args.count)
+        result["corpus_mb"] = sum(p.stat().st_size for p in corpus.rglob("*.md")) / 1e6
+        result["notebridge"] = notebridge_figures(bin_path, corpus, work / "index.sqlite", args.queries)
+        if not args.no_bm:
+            small = make_corpus(work / "small", args.bm_count)
+            ours = notebridge_figures(bin_path, small, work / "small.sqlite", min(args.queries, 200))
+            result["basic_memory"] = measure_basic_memory(small, work / "bm", ours)
+        result["machine"]["load_after"] = machine()["load"]
+        emit(result, args.out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,23 @@ struct NoteFile: Sendable {
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// nil when the file does not exist; throws for any other failure (EIO on a mount, …).
+    /// A read that gives fewer or more bytes than the file's size is tried again, then refused: an
+    /// rclone mount can serve a file it is still fetching (or recovering from its cache after a
+    /// crash) as shorter than it is, and taking that as the note's text would lose the rest.
     static func read(_ path: ResolvedPath) throws -> NoteFile? {
+        var attempt = 1
+        while true {
+            guard let file = try readOnce(path) else { return nil }
+            if file.note.bytes.count == file.statSize { return file.note }
+            if attempt == 3 {
+                throw FileError(operation: "read all of", path: path.relative + " (the file system gave \(file.note.bytes.count) of its \(file.statSize) bytes)", code: EIO)
+            }
+            attempt += 1
+            usleep(50_000)
+        }
+    }
+
+    private static func readOnce(_ path: ResolvedPath) throws -> (note: NoteFile, statSize: Int)? {
         let fd = open(path.absolute, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         if fd < 0 {
             if errno == ENOENT { return nil }
@@ -32,7 +48,8 @@ struct NoteFile: Sendable {
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return NoteFile(bytes: bytes, size: Int64(bytes.count), mtime: mtimeNanoseconds(info), checksum: Checksum.sha256(bytes))
+        let note = NoteFile(bytes: bytes, size: Int64(bytes.count), mtime: mtimeNanoseconds(info), checksum: Checksum.sha256(bytes))
+        return (note, Int(info.st_size))
     }
 
     /// Size and mtime without opening the file (opening one on an rclone mount delays its upload).

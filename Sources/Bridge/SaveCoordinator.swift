@@ -31,6 +31,8 @@ final class SaveCoordinator: Sendable {
     let freshness: MountFreshness
     let ownWrites: OwnWrites
     private let pathLocks = PathLocks()
+    /// Saves under way; the server closes it before exiting.
+    let gate = SaveGate()
 
     init(root: VaultRoot, index: NoteIndex, device: String, freshness: MountFreshness, ownWrites: OwnWrites) {
         self.root = root
@@ -41,7 +43,7 @@ final class SaveCoordinator: Sendable {
     }
 
     func save(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
-        try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) }
+        try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
     }
 
     private func saveLocked(_ input: SaveInput, deadline: Date) throws -> SaveOutput {

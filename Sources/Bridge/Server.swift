@@ -41,6 +41,8 @@ public final class Server: MessageHandler, @unchecked Sendable {
         }
         defer { Log.sink = nil }
         connection.run(self)
+        // Let saves under way finish (bounded by the save timeout) so none is cut off half-way.
+        if let session = lock.withLock({ _session }) { session.saver.gate.close(waitingUpTo: session.saveTimeout) }
         monitor?.stop()
         uploads?.stop()
         return lock.withLock { phase == .shutDown ? 0 : exitCode }

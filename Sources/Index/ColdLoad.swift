@@ -40,7 +40,7 @@ final class ColdLoad: @unchecked Sendable {
             }
             let indexes = try connection.execute(SQLStatement("""
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND tbl_name IN ('notes', 'observations', 'links', 'tags') ORDER BY name
+                AND tbl_name IN ('notes', 'observations', 'links', 'tags', 'note_aliases') ORDER BY name
                 """)).rows
             _ = try connection.executeMany(indexes.map { SQLStatement("DROP INDEX \"\($0.text(0))\"") })
             return ColdLoad(connection: connection, budget: budget, dropped: indexes.map { $0.text(1) })

@@ -205,7 +205,10 @@ public enum Indexer {
     }
 
     static func prepare(_ file: FileStamp, root: String, stamps: [String: IndexStamp]) -> Prepared {
-        guard let bytes = FileManager.default.contents(atPath: root + "/" + file.relativePath) else {
+        // A read shorter or longer than the size just listed is a file changing under us, or a mount
+        // serving a file it has not fully fetched: indexing it would record a truncated text.
+        guard let bytes = FileManager.default.contents(atPath: root + "/" + file.relativePath),
+              bytes.count == file.size else {
             return .unreadable(file.relativePath)
         }
         let checksum = Checksum.sha256(bytes)

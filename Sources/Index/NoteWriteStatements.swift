@@ -72,6 +72,7 @@ enum NoteWriteStatements {
             "links(note_id, type, target, target_key, target_permalink, alias, context, is_inline, line, utf8_start, utf8_end, utf16_start, utf16_end)",
             path: path, rows: values.links)
         statements += childInsert("tags(note_id, tag)", path: path, rows: values.tags)
+        statements += childInsert("note_aliases(note_id, alias, alias_key)", path: path, rows: values.aliases)
         return statements
     }
 
@@ -113,6 +114,7 @@ enum NoteWriteStatements {
             SQLStatement("DELETE FROM observations WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
             SQLStatement("DELETE FROM links WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
             SQLStatement("DELETE FROM tags WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
+            SQLStatement("DELETE FROM note_aliases WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
         ]
     }
 

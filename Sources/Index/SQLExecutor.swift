@@ -39,6 +39,18 @@ public enum SQLError: Error, Sendable, Equatable {
     case schemaTooNew(found: Int, supported: Int)
 }
 
+extension SQLError: CustomStringConvertible {
+    /// The message for people (an error shown to a client reads this, not the enum's spelling).
+    public var description: String {
+        switch self {
+        case .statement(let message, _): "the index refused the change: \(message)"
+        case .unavailable(let message): message
+        case .schemaTooNew(let found, let supported):
+            "the index was written by a newer notebridge (schema \(found); this one reads up to \(supported))"
+        }
+    }
+}
+
 /// Where SQL runs: a local SQLite file or a Turso/libSQL server over HTTP. Calls block the
 /// calling thread (the bridge runs them off the JSON-RPC thread, with deadlines).
 public protocol SQLExecutor: AnyObject, Sendable {

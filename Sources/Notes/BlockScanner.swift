@@ -49,6 +49,8 @@ struct BlockScanner {
             p += 1
             while p < line.end, ASCII.isBlank(bytes[p]) { p += 1 }
         }
+        // Only quote markers: nothing to read, and at the end of the text bytes[p] does not exist.
+        if p == line.end { return }
         if isThematicBreak(p, line.end) { return }
 
         if let (level, textStart) = headingStart(p, line.end) {

@@ -6,6 +6,8 @@ public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
     case rootNotDirectory(String)
     /// The root is "/", which is never a notes folder.
     case rootIsFilesystemRoot
+    /// The root was a mount point and is not any more (the mount went away) or cannot be reached.
+    case rootUnmounted(String)
     /// The relative path is empty (or names the root itself).
     case empty
     /// The path is absolute where a path relative to the root is expected.
@@ -34,6 +36,8 @@ public enum PathError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rootNotFound(let path): "the notes root \(path) does not exist or cannot be resolved"
         case .rootNotDirectory(let path): "the notes root \(path) is not a directory"
         case .rootIsFilesystemRoot: "the notes root must not be / (set the root to your notes folder)"
+        case .rootUnmounted(let path):
+            "the notes root \(path) is no longer mounted or cannot be reached (did rclone stop?); nothing was read or written"
         case .empty: "the path is empty"
         case .absolute(let path): "the path \(path) is absolute; give a path relative to the notes root"
         case .parentTraversal(let path): "the path \(path) contains '..', which is not allowed"

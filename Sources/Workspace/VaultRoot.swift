@@ -20,6 +20,8 @@ public struct VaultRoot: Sendable {
     public let path: String
     /// The root as the caller spelled it, made absolute, if that differs from `path`; URIs may use it.
     private let alias: String?
+    /// When the root is a mount point (an rclone mount), the device of the folder holding it.
+    private let parentDevice: UInt?
 
     /// Opens the root at `path`; refuses "/", a missing path and anything that is not a directory.
     public init(_ path: String) throws(PathError) {
@@ -27,14 +29,29 @@ public struct VaultRoot: Sendable {
         guard FileSystem.isDirectory(canonical) else { throw .rootNotDirectory(path) }
         guard canonical != "/" else { throw .rootIsFilesystemRoot }
         self.path = canonical
+        var root = stat()
+        var parent = stat()
+        let isMountPoint = stat(canonical, &root) == 0 && stat(canonical + "/..", &parent) == 0 && root.st_dev != parent.st_dev
+        parentDevice = isMountPoint ? UInt(parent.st_dev) : nil
         let spelled = FileSystem.absoluteLexicalPath(path)
         alias = spelled.flatMap { $0.utf8.elementsEqual(canonical.utf8) ? nil : $0 }
+    }
+
+    /// False when the root was a mount point and no longer is, or cannot be reached (a dead FUSE
+    /// mount): its path is then a bare folder of the file system below, not the notes, and must be
+    /// neither written to nor scanned (an empty listing would read as every note deleted).
+    /// A remount (a new device) counts as present.
+    public var isPresent: Bool {
+        guard let parentDevice else { return true }
+        var info = stat()
+        return stat(path, &info) == 0 && UInt(info.st_dev) != parentDevice
     }
 
     /// Resolves a path relative to the root. Refuses empty, absolute, "..", NUL, backslashes, and paths
     /// that leave the root through a symlink (the nearest existing part is resolved and must lie inside).
     /// "." components and repeated slashes are dropped. No percent-decoding happens here.
     public func resolve(relativePath: String) throws(PathError) -> ResolvedPath {
+        guard isPresent else { throw .rootUnmounted(path) }
         let bytes = Array(relativePath.utf8)
         guard !bytes.isEmpty else { throw .empty }
         guard !bytes.contains(0) else { throw .nulByte }

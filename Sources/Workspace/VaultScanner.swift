@@ -30,8 +30,13 @@ public enum VaultScanError: Error, Sendable, Equatable {
 /// and anything not ending in `.md`.
 public enum VaultScanner {
     /// Every note file under `root`, sorted by path.
+    /// A root whose mount went away (before or during the listing) is an error, not an empty vault.
     public static func scan(_ root: VaultRoot) throws(VaultScanError) -> VaultScan {
-        try scan(path: root.path)
+        let unmounted = VaultScanError.cannotList(root: root.path, reason: "it is no longer mounted or cannot be reached")
+        guard root.isPresent else { throw unmounted }
+        let scan = try scan(path: root.path)
+        guard root.isPresent else { throw unmounted }
+        return scan
     }
 
     /// Every note file under the folder at `path`.

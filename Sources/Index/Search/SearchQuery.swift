@@ -21,6 +21,7 @@ struct SearchQuery: Equatable {
 
     /// Parses `text`, falling back to plain words when it is not a valid query.
     init(_ text: String) {
+        let text = Self.withoutNUL(text)
         if let tokens = Self.tokenize(text) {
             let words = tokens.filter { token in
                 guard case .word(let word, negated: false) = token, let filter = Filter(word) else { return true }
@@ -40,7 +41,7 @@ struct SearchQuery: Equatable {
     /// Every whitespace-separated token as a plain prefix word (filters still apply).
     init(plainWords text: String) {
         var items: [Item] = []
-        for word in text.split(whereSeparator: \.isWhitespace).map(String.init) {
+        for word in Self.withoutNUL(text).split(whereSeparator: \.isWhitespace).map(String.init) {
             if let filter = Filter(word) {
                 add(filter)
             } else {
@@ -48,6 +49,23 @@ struct SearchQuery: Equatable {
             }
         }
         build(from: items, mayRetryWithOr: true)
+    }
+
+    /// FTS5 reads its query as a C string: a NUL byte would cut a quoted term short.
+    private static func withoutNUL(_ text: String) -> String {
+        text.utf8.contains(0) ? String(text.unicodeScalars.filter { $0 != "\0" }) : text
+    }
+
+    /// `text` as an FTS5 string. Quotes are doubled byte by byte: compared as characters, a quote
+    /// followed by a combining mark is not a quote, and it would end the string early.
+    static func quoted(_ text: String) -> String {
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\"") { bytes.append(byte) }
+        }
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A plain word matches as a prefix unless it is a single character, whose prefix matches
@@ -185,7 +203,7 @@ struct SearchQuery: Equatable {
             switch node {
             case .term(let phrase, let prefix):
                 guard phrase.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
-                return "\"" + phrase.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? "*" : "")
+                return SearchQuery.quoted(phrase) + (prefix ? "*" : "")
             case .group(let items):
                 let positives = items.filter { !$0.negated }.compactMap { item in item.rendered.map { (item.connector, $0) } }
                 guard !positives.isEmpty else { return nil }
@@ -201,6 +219,10 @@ struct SearchQuery: Equatable {
         /// With explicit operators a bare word matches whole words only (`word*` for a prefix).
         let exactWords: Bool
         var position = 0
+        /// Groups open around the current token. FTS5's own parser gives up below 100 nested
+        /// parentheses, and each level is a stack frame here: deeper text reads as plain words.
+        var depth = 0
+        static let maxDepth = 32
 
         init(tokens: [Token], exactWords: Bool) {
             self.tokens = tokens
@@ -247,6 +269,9 @@ struct SearchQuery: Equatable {
             case .phrase(let phrase, let negated):
                 return Item(connector: .and, negated: negated, node: .term(phrase: phrase, prefix: false))
             case .open:
+                guard depth < Self.maxDepth else { return nil }
+                depth += 1
+                defer { depth -= 1 }
                 guard let items = parseSequence(), position < tokens.count, tokens[position] == .close else { return nil }
                 position += 1
                 return Item(connector: .and, negated: false, node: .group(items))
