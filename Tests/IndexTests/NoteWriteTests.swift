@@ -148,4 +148,14 @@ import Testing
         let segments = try index.executor.execute(SQLStatement("SELECT count(DISTINCT segid) FROM notes_fts_idx")).rows
         #expect(segments == [[.integer(1)]])
     }
+
+    @Test(arguments: Backends.all)
+    func aNoteWrittenAndRemovedInOneBatchLeavesNothing(backend: Backend) throws {
+        let index = try NoteIndex(executor: backend.fresh())
+        try index.put("kept.md", text)
+        try index.apply(upserts: [Fixture.write("gone.md", text), Fixture.write("kept.md", text + "more")],
+                        removals: ["gone.md"], device: "d")
+        #expect(try index.count("notes") == 1 && index.count("notes_fts") == 1 && index.count("links") == 2)
+        #expect(try index.search(SearchRequest(text: "alpha")).hits.map(\.path) == ["kept.md"])
+    }
 }
