@@ -36,6 +36,8 @@ final class ChangeMonitor: @unchecked Sendable {
         var changesAnnounced = 0
         var lastError: String?
         var lastActivity: Date?
+        /// How long after a file was written (its mtime) its last inotify-driven re-index finished.
+        var lastLag: Double?
     }
     private var counters = Counters()
     private var inFlight = 0
@@ -89,7 +91,8 @@ final class ChangeMonitor: @unchecked Sendable {
         }
         let scan = Task { [weak self, scanInterval] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(scanInterval))
+                // A stopped monitor must not scan once more (the sleep ends at once when cancelled).
+                guard (try? await Task.sleep(for: .seconds(scanInterval))) != nil else { return }
                 await self?.scan()
             }
         }
@@ -121,9 +124,10 @@ final class ChangeMonitor: @unchecked Sendable {
         return try await work()
     }
 
-    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false) {
+    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false, lag: Double? = nil) {
         lock.withLock {
             counters.filesReindexed += reindexed
+            if let lag { counters.lastLag = lag }
             if scanned { counters.scans += 1 }
             if let error { counters.lastError = "\(error)" }
             counters.lastActivity = Date()
@@ -171,9 +175,10 @@ final class ChangeMonitor: @unchecked Sendable {
     /// (that also skips our own saves without opening the files).
     private func reindex(_ paths: [String]) async {
         do {
-            let count = try await track {
+            let (count, newest) = try await track {
                 try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites] in
                     var count = 0
+                    var newest: Int64?
                     for path in paths {
                         let resolved = try root.resolve(relativePath: path)
                         if let stamp = NoteFile.stamp(resolved), ownWrites.isOurs(path: path, size: stamp.size, mtime: stamp.mtime) {
@@ -185,11 +190,13 @@ final class ChangeMonitor: @unchecked Sendable {
                         }
                         _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
                         count += 1
+                        if let mtime = NoteFile.stamp(resolved)?.mtime { newest = max(newest ?? mtime, mtime) }
                     }
-                    return count
+                    return (count, newest)
                 }
             }
-            record(error: nil, reindexed: count)
+            record(error: nil, reindexed: count,
+                   lag: newest.map { Date().timeIntervalSince1970 - Double($0) / 1_000_000_000 })
             if count > 0 { pollNow() }
         } catch {
             record(error: error)

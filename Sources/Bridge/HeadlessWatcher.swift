@@ -74,6 +74,7 @@ public final class HeadlessWatcher: @unchecked Sendable {
             "updatedAt": .string(formatter.string(from: Date())),
         ]
         if let error = activity.lastError { status["lastError"] = .string(error) }
+        if let lag = activity.lastLag { status["lastLagMs"] = JSONValue(Int((lag * 1000).rounded())) }
         if let last = activity.lastActivity { status["lastActivity"] = .string(formatter.string(from: last)) }
         let line = JSONValue.object(status).serializedString()
         Log.info("watch status: \(line)")

@@ -117,9 +117,14 @@ extension Server {
                 try session.index.linkCandidates(matching: query, limit: Self.linkCompletionLimit)
             }
             // The client filters on the typed text; every candidate was already chosen for it.
-            let items = notes.enumerated().map { rank, record in
-                var value = item(record.title, kind: 18, detail: record.path, rank: rank, filter: query + record.title,
-                                 edit: record.title + "]]", replace: replace)
+            // An alias inserts `Title|Alias`: the link names the note by title, which every tool
+            // reading the vault resolves (Basic Memory itself knows no aliases), and reads as the alias.
+            let items = notes.enumerated().map { rank, candidate in
+                let record = candidate.note
+                let label = candidate.alias ?? record.title
+                var value = item(label, kind: 18, detail: candidate.alias == nil ? record.path : "alias of \(record.title)",
+                                 rank: rank, filter: query + label,
+                                 edit: (candidate.alias.map { record.title + "|" + $0 } ?? record.title) + "]]", replace: replace)
                 value = value.merging(["labelDetails": ["description": .string(record.path)],
                                        "documentation": .string("\(record.type) · \(record.permalink)")])
                 return value

@@ -53,6 +53,7 @@ enum HoverText {
 
     static func markdown(record: NoteRecord, preview: NotePreview) -> String {
         var parts = ["**\(escaped(record.title))** · \(escaped(record.type))  \n`\(record.path)`"]
+        if !preview.aliases.isEmpty { parts[0] += "  \nAliases: " + preview.aliases.map(escaped).joined(separator: ", ") }
         let prose = firstLines(of: preview.body, title: record.title)
         if !prose.isEmpty { parts.append(prose.joined(separator: "\n")) }
         if !preview.observations.isEmpty {

@@ -31,6 +31,7 @@ public enum IndexLocation {
     /// Creates the folder that will hold the index file at `path` (owner-only access).
     public static func prepareFolder(for path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
+        guard !folder.isEmpty else { return }  // a bare file name: the current folder
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
     }

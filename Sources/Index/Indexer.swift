@@ -58,6 +58,14 @@ public enum Indexer {
     public static func index(root: VaultRoot, into index: NoteIndex, device: String, chunkSize: Int = 500,
                              mountLag: MountLag? = nil,
                              progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(IndexingError) -> IndexStats {
+        try self.index(root: root, into: index, device: device, chunkSize: chunkSize, mountLag: mountLag,
+                       filesPerRound: filesPerRound, coldLoadBudget: ColdLoad.defaultBudget, progress: progress)
+    }
+
+    /// `index` with the round size and the cold load's budget (see `ColdLoad`) given.
+    static func index(root: VaultRoot, into index: NoteIndex, device: String, chunkSize: Int, mountLag: MountLag?,
+                      filesPerRound: Int, coldLoadBudget: Duration,
+                      progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?) throws(IndexingError) -> IndexStats {
         let clock = ContinuousClock()
         let start = clock.now
         let scan: VaultScan
@@ -89,13 +97,17 @@ public enum Indexer {
 
         let total = candidates.count + removals.count
         progress?(0, total)
+        // A first index into an empty local index is one transaction (see ColdLoad).
+        let coldLoad = stamps.isEmpty && !candidates.isEmpty ? ColdLoad.begin(on: index.executor, budget: coldLoadBudget) : nil
         // Parsing round k+1 overlaps writing round k.
         let writer = BackgroundWriter()
+        let cores = ProcessInfo.processInfo.activeProcessorCount
         var done = 0
         do {
             for roundStart in stride(from: 0, to: candidates.count, by: filesPerRound) {
                 let round = Array(candidates[roundStart..<min(roundStart + filesPerRound, candidates.count)])
-                let prepared = prepare(round, root: root.path, stamps: stamps)
+                // While the writer works on the previous round, leave it a core: it is the slower stage.
+                let prepared = prepare(round, root: root.path, stamps: stamps, threads: roundStart == 0 ? cores : cores - 1)
                 for item in prepared {
                     switch item {
                     case .write(let write):
@@ -108,15 +120,22 @@ public enum Indexer {
                 done += round.count
                 let reached = done
                 writer.start { () throws(SQLError) in
-                    try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
-                                    device: device, chunkSize: chunkSize, onlyIfContentChanged: true)
+                    if let coldLoad, coldLoad.isOpen {
+                        try coldLoad.write(prepared.compactMap(\.write), device: device)
+                        if coldLoad.isOverBudget { try coldLoad.commit() }
+                    } else {
+                        try index.apply(upserts: prepared.compactMap(\.write), stampUpdates: prepared.compactMap(\.stamp),
+                                        device: device, chunkSize: chunkSize, onlyIfContentChanged: true)
+                    }
                     progress?(reached, total)
                 }
             }
             try writer.finish()
+            try coldLoad?.commit()
             try index.apply(upserts: [], removals: removals, device: device, chunkSize: chunkSize)
         } catch {
             try? writer.finish()
+            coldLoad?.rollback()
             throw .index(error)
         }
         stats.removed = removals.count
@@ -173,11 +192,14 @@ public enum Indexer {
         var stamp: StampUpdate? { if case .stamp(let stamp) = self { stamp } else { nil } }
     }
 
-    /// Reads, checksums and (when changed) parses the files, on all cores.
-    static func prepare(_ files: [FileStamp], root: String, stamps: [String: IndexStamp]) -> [Prepared] {
+    /// Reads, checksums and (when changed) parses the files on `threads` threads (at least one).
+    static func prepare(_ files: [FileStamp], root: String, stamps: [String: IndexStamp], threads: Int) -> [Prepared] {
         let results = ResultSlots<Prepared>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
-            results[index] = prepare(files[index], root: root, stamps: stamps)
+        let threads = max(1, min(threads, files.count))
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            for index in stride(from: thread, to: files.count, by: threads) {
+                results[index] = prepare(files[index], root: root, stamps: stamps)
+            }
         }
         return results.values
     }

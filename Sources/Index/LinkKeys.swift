@@ -2,8 +2,10 @@ import Notes
 
 /// The one rule that decides which note a link names. A target is compared case-insensitively
 /// with, in order: a note's permalink (the target as written, or the target turned into a
-/// permalink), its title, its path without `.md`, its file stem. Within one level the note in the
-/// linking note's folder wins, then the shorter path, then the path that sorts first.
+/// permalink), its title, one of its frontmatter `aliases`, its path without `.md`, its file
+/// stem. Within one level the note in the linking note's folder wins, then the shorter path,
+/// then the path that sorts first. So a title always beats another note's alias, and an alias
+/// beats another note's file name.
 /// `./x.md` and `../x.md` are taken relative to the linking note; `memory://`, a leading `/` and
 /// a trailing `.md` are ignored.
 enum LinkKeys {
@@ -37,6 +39,16 @@ enum LinkKeys {
         let stem = pathKey.split(separator: "/").last.map(String.init) ?? pathKey
         return NoteKeys(permalink: permalink.lowercased(), title: trimmed(title).lowercased(),
                         path: pathKey, stem: stem, folder: folder(of: path))
+    }
+
+    /// The aliases worth storing for a note, with their lookup keys (compared like titles):
+    /// one per key, none equal to the title.
+    static func aliasKeys(_ aliases: [String], title: String) -> [(alias: String, key: String)] {
+        var seen: Set<String> = [trimmed(title).lowercased()]
+        return aliases.compactMap { alias in
+            let key = trimmed(alias).lowercased()
+            return !key.isEmpty && seen.insert(key).inserted ? (alias, key) : nil
+        }
     }
 
     /// `a/b/c.md` → `a/b`; a top-level file's folder is "".

@@ -1,7 +1,7 @@
 import Notes
 
 extension NoteIndex {
-    /// The note a link target names, by the rule in `LinkKeys` (permalink, title, path, stem).
+    /// The note a link target names, by the rule in `LinkKeys` (permalink, title, alias, path, stem).
     public func resolve(link target: String, from sourcePath: String?) throws(SQLError) -> NoteRecord? {
         try executor.execute(Self.resolveStatement(target: target, from: sourcePath)).rows.first.map { NoteRecord(row: $0) }
     }
@@ -13,8 +13,10 @@ extension NoteIndex {
         else { return [] }
         let keys = (0..<4).map { note.text($0) }
         let candidates = try executor.execute(SQLStatement(
-            "SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE l.target_key IN (?, ?, ?, ?) OR l.target_permalink = ? ORDER BY s.path, l.line, l.utf8_start",
-            keys.map(SQLValue.text) + [.text(keys[0])])).rows.map(Self.link)
+            "SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE l.target_key IN (?, ?, ?, ?) OR l.target_permalink = ? "
+                + "OR l.target_key IN (SELECT alias_key FROM note_aliases WHERE note_id = (SELECT id FROM notes WHERE path = ?)) "
+                + "ORDER BY s.path, l.line, l.utf8_start",
+            keys.map(SQLValue.text) + [.text(keys[0]), .text(path)])).rows.map(Self.link)
         // A candidate may name a better match elsewhere; check each distinct (target, folder) once.
         struct Question: Hashable { var target: String; var folder: String }
         let questions = Array(Set(candidates.map { Question(target: $0.target, folder: LinkKeys.folder(of: $0.sourcePath)) }))
@@ -41,6 +43,7 @@ extension NoteIndex {
             SELECT \(Self.linkColumns) FROM links l JOIN notes s ON s.id = l.note_id WHERE s.path = ? AND NOT EXISTS (
                 SELECT 1 FROM notes n WHERE n.permalink_key = l.target_key OR n.permalink_key = l.target_permalink
                     OR n.title_key = l.target_key OR n.path_key = l.target_key OR n.stem_key = l.target_key)
+                AND NOT EXISTS (SELECT 1 FROM note_aliases a WHERE a.alias_key = l.target_key)
             ORDER BY l.line, l.utf8_start
             """, [.text(path)])).rows.map(Self.link)
     }
@@ -88,8 +91,10 @@ extension NoteIndex {
         return SQLStatement("""
             SELECT \(NoteRecord.columns),
                    CASE WHEN permalink_key = ?1 OR permalink_key = ?2 THEN 0 WHEN title_key = ?1 THEN 1
-                        WHEN path_key = ?1 THEN 2 ELSE 3 END AS level
+                        WHEN id IN (SELECT note_id FROM note_aliases WHERE alias_key = ?1) THEN 2
+                        WHEN path_key = ?1 THEN 3 ELSE 4 END AS level
             FROM notes WHERE permalink_key = ?1 OR permalink_key = ?2 OR title_key = ?1 OR path_key = ?1 OR stem_key = ?1
+                OR id IN (SELECT note_id FROM note_aliases WHERE alias_key = ?1)
             ORDER BY level, folder = ?3 DESC, length(path), path LIMIT 1
             """, [.text(key), .text(permalink), .text(folder)])
     }

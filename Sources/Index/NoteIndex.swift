@@ -85,19 +85,24 @@ public final class NoteIndex: Sendable {
                       progress: ((Int) -> Void)? = nil) throws(SQLError) {
         let now = Self.now()
         var pending: [SQLStatement] = []
+        // Full-text rows go after the other rows of the notes written (see
+        // `NoteWriteStatements.fullText`), removals after them (a removal comes after a write).
+        var pendingLast: [SQLStatement] = []
         var pendingItems = 0
         var written = 0
         func flush() throws(SQLError) {
-            guard !pending.isEmpty else { return }
-            _ = try executor.transaction(pending)
+            guard pendingItems > 0 else { return }
+            _ = try executor.transaction(pending + pendingLast)
             written += pendingItems
             pending.removeAll(keepingCapacity: true)
+            pendingLast.removeAll(keepingCapacity: true)
             pendingItems = 0
             progress?(written)
         }
         let chunk = max(1, chunkSize)
         for write in upserts {
-            pending += NoteWriteStatements.upsert(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
+            pending += NoteWriteStatements.rows(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
+            pendingLast += NoteWriteStatements.fullText(write)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }
@@ -107,7 +112,7 @@ public final class NoteIndex: Sendable {
             if pendingItems >= chunk * 10 { try flush() }
         }
         for path in removals {
-            pending += NoteWriteStatements.remove(path: path, device: device, at: now)
+            pendingLast += NoteWriteStatements.remove(path: path, device: device, at: now)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }

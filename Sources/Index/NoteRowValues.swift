@@ -11,6 +11,7 @@ struct NoteRowValues: Sendable {
     var observations: [[SQLValue]]
     var links: [[SQLValue]]
     var tags: [[SQLValue]]
+    var aliases: [[SQLValue]]
 
     init(path: String, parsed: ParsedNote) {
         keys = LinkKeys.noteKeys(path: path, permalink: parsed.permalink, title: parsed.title)
@@ -30,6 +31,7 @@ struct NoteRowValues: Sendable {
         }
         var seen = Set<String>()
         tags = parsed.tags.filter { seen.insert($0.lowercased()).inserted }.map { [.text($0)] }
+        aliases = LinkKeys.aliasKeys(parsed.aliases, title: parsed.title).map { [.text($0.alias), .text($0.key)] }
     }
 
     private static func span(_ span: TextSpan) -> [SQLValue] {

@@ -13,6 +13,26 @@ enum NoteWriteStatements {
     /// indexed with the same checksum keeps its version and gets no change record (two indexers
     /// racing over the same files then agree).
     static func upsert(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false) -> [SQLStatement] {
+        rows(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged) + fullText(write)
+    }
+
+    /// The full-text part of an upsert: replaces the note's row in `notes_fts`. Runs after the
+    /// note row exists. A transaction of many notes should run all of these after every other
+    /// statement: FTS5 flushes its pending terms to a new segment whenever a later statement
+    /// opens a statement journal, so interleaving writes one tiny segment per note.
+    /// `knownAbsent`: the note is not in the index, so it has no old row to delete.
+    static func fullText(_ write: NoteWrite, knownAbsent: Bool = false) -> [SQLStatement] {
+        let path = SQLValue.text(write.path)
+        let insert = SQLStatement("INSERT INTO notes_fts(rowid, title, body) VALUES ((SELECT id FROM notes WHERE path = ?), ?, ?)",
+                                  [path, .text(write.values.searchableTitle), .text(write.values.searchableBody)])
+        if knownAbsent { return [insert] }
+        return [SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]), insert]
+    }
+
+    /// An upsert without its full-text part (`fullText`). `knownAbsent`: the note is not in the
+    /// index, so it has no old observations, links or tags to delete.
+    static func rows(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false,
+                     knownAbsent: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
         let parsed = write.parsed
         let values = write.values
@@ -44,10 +64,7 @@ enum NoteWriteStatements {
                       .text(values.keys.folder), .text(values.keys.permalink), .text(values.keys.title),
                       .text(values.keys.path), .text(values.keys.stem)]),
         ]
-        statements += removeChildren(path)
-        statements.append(SQLStatement(
-            "INSERT INTO notes_fts(rowid, title, body) VALUES ((SELECT id FROM notes WHERE path = ?), ?, ?)",
-            [path, .text(values.searchableTitle), .text(values.searchableBody)]))
+        if !knownAbsent { statements += removeChildren(path) }
         statements += childInsert(
             "observations(note_id, category, content, context, tags, line, utf8_start, utf8_end, utf16_start, utf16_end)",
             path: path, rows: values.observations)
@@ -55,6 +72,7 @@ enum NoteWriteStatements {
             "links(note_id, type, target, target_key, target_permalink, alias, context, is_inline, line, utf8_start, utf8_end, utf16_start, utf16_end)",
             path: path, rows: values.links)
         statements += childInsert("tags(note_id, tag)", path: path, rows: values.tags)
+        statements += childInsert("note_aliases(note_id, alias, alias_key)", path: path, rows: values.aliases)
         return statements
     }
 
@@ -66,7 +84,8 @@ enum NoteWriteStatements {
                 SELECT path, 'deleted', NULL, version + 1, ?, ? FROM notes WHERE path = ?
                 """, [.text(device), .integer(now), path])]
             + removeChildren(path)
-            + [SQLStatement("DELETE FROM notes WHERE path = ?", [path])]
+            + [SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]),
+               SQLStatement("DELETE FROM notes WHERE path = ?", [path])]
     }
 
     /// A new size and mtime for unchanged content: no version, no change record.
@@ -95,7 +114,7 @@ enum NoteWriteStatements {
             SQLStatement("DELETE FROM observations WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
             SQLStatement("DELETE FROM links WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
             SQLStatement("DELETE FROM tags WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
-            SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]),
+            SQLStatement("DELETE FROM note_aliases WHERE note_id = (SELECT id FROM notes WHERE path = ?)", [path]),
         ]
     }
 

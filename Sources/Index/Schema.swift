@@ -5,6 +5,8 @@ enum Schema {
     struct Migration: Sendable {
         var from: Int
         var statements: [String]
+        /// Statements worked out from the index as it stands, run after `statements` in the same transaction.
+        var derived: (@Sendable (any SQLExecutor) throws(SQLError) -> [SQLStatement])? = nil
     }
 
     /// Creates version 1. Every statement is idempotent, so two processes creating the index at
@@ -101,7 +103,20 @@ enum Schema {
 
     /// Steps after version 1, in order. Each runs in one transaction guarded by the version it
     /// starts from, so two processes migrating at once apply it once.
-    static let migrations: [Migration] = []
+    static let migrations: [Migration] = [version2]
+
+    /// Version 2: frontmatter aliases get their own table. Older binaries kept `aliases` in the
+    /// metadata JSON, so existing notes' aliases are filled in from there without reading files.
+    static let version2 = Migration(from: 1, statements: [
+        """
+        CREATE TABLE IF NOT EXISTS note_aliases(
+            note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+            alias TEXT NOT NULL,
+            alias_key TEXT NOT NULL,
+            PRIMARY KEY (note_id, alias_key)) WITHOUT ROWID
+        """,
+        "CREATE INDEX IF NOT EXISTS note_aliases_key ON note_aliases(alias_key, note_id)",
+    ], derived: AliasBackfill.statements)
 
     /// The version this binary writes.
     static var currentVersion: Int { 1 + migrations.count }
@@ -124,8 +139,9 @@ enum Schema {
                 SQLStatement("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.text(String(version + 1))]),
                 SQLStatement("DELETE FROM cas_guard"),
             ]
+            let derived = try step.derived?(executor) ?? []
             do throws(SQLError) {
-                _ = try executor.transaction([guardStep] + step.statements.map { SQLStatement($0) } + finish)
+                _ = try executor.transaction([guardStep] + step.statements.map { SQLStatement($0) } + derived + finish)
             } catch .statement(_, statementIndex: 0) {
                 // Another process migrated first; read where it left the index.
             }

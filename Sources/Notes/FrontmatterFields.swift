@@ -6,6 +6,7 @@ struct FrontmatterFields {
     var type: String?
     var permalink: String?
     var tags: [String] = []
+    var aliases: [String] = []
     var metadata: [String: String] = [:]
     /// `bm_parse_semantics: false` turns off observation and relation extraction.
     var parseSemantics = true
@@ -68,6 +69,8 @@ struct FrontmatterFields {
                 fields.permalink = try YAMLText.joined(value, budget: &budget)
             case "tags":
                 fields.tags = try YAMLText.tags(value, budget: &budget)
+            case "aliases":
+                fields.aliases = try YAMLText.aliases(value, budget: &budget)
             default:
                 guard let text = try YAMLText.metadataValue(value, budget: &budget) else { continue }
                 fields.metadata[key] = text

@@ -90,6 +90,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var permalink: String               // frontmatter permalink if present, else derived from the path
     public var frontmatterPermalink: String?
     public var tags: [String]                  // frontmatter tags and inline #tags, unique, in order of appearance
+    public var aliases: [String]               // frontmatter `aliases`: other names a [[link]] may use, unique ignoring case
     public var metadata: [String: String]      // other frontmatter keys, values as strings
     public var frontmatterState: FrontmatterState
     public var bodyStartLine: Int              // first line after the closing fence (0 when there is no frontmatter)
@@ -101,7 +102,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var problems: [ParseProblem]
 
     public init(title: String, type: String, permalink: String, frontmatterPermalink: String?, tags: [String],
-                metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
+                aliases: [String] = [], metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
                 observations: [Observation], relations: [Relation], headings: [Heading],
                 tagOccurrences: [TagOccurrence], problems: [ParseProblem]) {
         self.title = title
@@ -109,6 +110,7 @@ public struct ParsedNote: Sendable, Hashable {
         self.permalink = permalink
         self.frontmatterPermalink = frontmatterPermalink
         self.tags = tags
+        self.aliases = aliases
         self.metadata = metadata
         self.frontmatterState = frontmatterState
         self.bodyStartLine = bodyStartLine

@@ -5,16 +5,22 @@ import Foundation
 public enum Permalink {
     /// The permalink of a note file, e.g. `specs/API (v2).md` → `specs/api-v2`.
     public static func generate(fromPath path: String) -> String {
-        slug(dropKnownExtension(path.precomposedStringWithCanonicalMapping))
+        slug(dropKnownExtension(precomposed(path)))
     }
 
     /// A free string (a link target, a title) slugged the same way; only `.md` is dropped.
     public static func normalize(_ s: String) -> String {
-        var text = s.precomposedStringWithCanonicalMapping
+        var text = precomposed(s)
         for suffix in [".md", ".markdown"] where text.lowercased().hasSuffix(suffix) {
             text = String(text.dropLast(suffix.count))
         }
         return slug(text)
+    }
+
+    /// The text in Unicode normal form C. ASCII text already is, and Foundation's mapping is slow
+    /// enough to show when indexing thousands of links.
+    private static func precomposed(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// Extensions Basic Memory strips (it asks Python's `mimetypes`); others, like the `0` of
@@ -50,19 +56,26 @@ public enum Permalink {
             default: out.append(isCJK(scalar) ? scalar : "-")
             }
         }
-        var result = ""
-        var segment = ""
+        // Per folder segment: runs of hyphens collapsed, hyphens at either end dropped.
+        var result = String.UnicodeScalarView()
+        var segment: [Unicode.Scalar] = []
+        func appendSegment() {
+            guard let first = segment.firstIndex(where: { $0 != "-" }), let last = segment.lastIndex(where: { $0 != "-" }) else { return }
+            result.append(contentsOf: segment[first...last])
+        }
         for scalar in out {
             if scalar == "/" {
-                result += trimHyphens(segment) + "/"
-                segment = ""
-            } else if scalar == "-", segment.unicodeScalars.last == "-" {
+                appendSegment()
+                result.append("/")
+                segment.removeAll(keepingCapacity: true)
+            } else if scalar == "-", segment.last == "-" {
                 continue
             } else {
-                segment.unicodeScalars.append(scalar)
+                segment.append(scalar)
             }
         }
-        return result + trimHyphens(segment)
+        appendSegment()
+        return String(result)
     }
 
     /// camelCase boundaries, and boundaries between CJK and ASCII letters or digits.
@@ -100,13 +113,6 @@ public enum Permalink {
         }
         flush()
         return out
-    }
-
-    private static func trimHyphens(_ s: String) -> String {
-        var scalars = Substring(s).unicodeScalars[...]
-        while scalars.first == "-" { scalars.removeFirst() }
-        while scalars.last == "-" { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
     }
 
     private static func isCJK(_ s: Unicode.Scalar) -> Bool {

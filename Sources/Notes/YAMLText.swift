@@ -40,6 +40,30 @@ enum YAMLText {
         }
     }
 
+    /// Aliases from the same forms as tags, except that a YAML list's items are kept whole (an
+    /// alias may hold a comma) and items that are not text are skipped; whitespace trimmed,
+    /// empty entries and repeats (ignoring case) dropped.
+    static func aliases(_ node: Node, budget: inout YAMLBudget) throws -> [String] {
+        try budget.spend(depth: 1)
+        var raw: [String] = []
+        switch node {
+        case .sequence(let sequence):
+            for item in sequence {
+                try budget.spend(depth: 2)
+                if case .scalar(let scalar) = item, !isNull(item) { raw.append(scalar.string) }
+            }
+        case .scalar(let scalar) where !isNull(node):
+            raw = jsonArrayStrings(scalar.string) ?? splitCommas(scalar.string)
+        default:
+            break
+        }
+        var seen = Set<String>()
+        return raw.compactMap { alias in
+            let cleaned = String(alias.trimmingWhitespace())
+            return !cleaned.isEmpty && seen.insert(cleaned.lowercased()).inserted ? cleaned : nil
+        }
+    }
+
     /// The stored form of any other frontmatter value; nil for null.
     static func metadataValue(_ node: Node, budget: inout YAMLBudget) throws -> String? {
         isNull(node) ? nil : try flat(node, budget: &budget, depth: 1)

@@ -159,7 +159,9 @@ private final class WatchLoop: @unchecked Sendable {
         } else if WatchLoop.isNote(name) {
             if arrived { notes[directory, default: []].insert(name) }
             if left { notes[directory]?.remove(name) }
-            changed.insert(path)
+            // A file is reported once written and closed (or moved in or out), not when created:
+            // a note seen at creation is still empty.
+            if mask & (UInt32(IN_MOVED_TO) | UInt32(IN_CLOSE_WRITE)) != 0 || left { changed.insert(path) }
         }
     }
 

@@ -9,7 +9,8 @@ struct Notebridge: ParsableCommand {
         commandName: "notebridge",
         abstract: "Edit Basic Memory notes on a cloud mount from any editor: a JSON-RPC/LSP server on stdio.",
         version: Bridge.version,
-        subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self],
+        subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
+                      DoctorCommand.self, BenchCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -28,3 +28,7 @@ import Workspace
             == IndexLocation.defaultPath(forCanonicalRoot: root.path, environment: ["HOME": "/h"]))
     }
 }
+
+@Test func aBareFileNameNeedsNoFolder() throws {
+    try IndexLocation.prepareFolder(for: "index.sqlite")
+}

@@ -137,4 +137,25 @@ import Testing
         #expect(try index.record(path: "n0.md")?.version == 2)
         #expect(try index.record(path: "n0.md")?.updatedBy == "other")
     }
+
+    /// FTS5 writes its pending terms out as a new segment whenever a later statement of the
+    /// transaction opens a statement journal: full-text rows must come after the other rows.
+    @Test(arguments: Backends.all)
+    func aBatchOfNotesMakesOneFullTextSegment(backend: Backend) throws {
+        let index = try NoteIndex(executor: backend.fresh())
+        let writes = (0..<100).map { Fixture.write("n\($0).md", Fixture.note(title: "N\($0)", tags: ["t"], body: "- [fact] f \($0)\n[[N\($0 + 1)]]")) }
+        try index.apply(upserts: writes, device: "d", chunkSize: 100)
+        let segments = try index.executor.execute(SQLStatement("SELECT count(DISTINCT segid) FROM notes_fts_idx")).rows
+        #expect(segments == [[.integer(1)]])
+    }
+
+    @Test(arguments: Backends.all)
+    func aNoteWrittenAndRemovedInOneBatchLeavesNothing(backend: Backend) throws {
+        let index = try NoteIndex(executor: backend.fresh())
+        try index.put("kept.md", text)
+        try index.apply(upserts: [Fixture.write("gone.md", text), Fixture.write("kept.md", text + "more")],
+                        removals: ["gone.md"], device: "d")
+        #expect(try index.count("notes") == 1 && index.count("notes_fts") == 1 && index.count("links") == 2)
+        #expect(try index.search(SearchRequest(text: "alpha")).hits.map(\.path) == ["kept.md"])
+    }
 }

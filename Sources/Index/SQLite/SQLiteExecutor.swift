@@ -5,6 +5,8 @@ import Foundation
 /// lock, with a cache of prepared statements. Several processes may share the file.
 public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     public let location: String
+    private let path: String
+    private let busyTimeoutMilliseconds: Int32
     private let lock = NSLock()
     private let connection: OpaquePointer
     private var statements = PreparedStatementCache()
@@ -12,6 +14,8 @@ public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
     /// Opens (creating if needed) the database at `path`; `":memory:"` gives a private database.
     public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) throws(SQLError) {
         location = "sqlite:\(path)"
+        self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &handle, flags, nil)
@@ -23,13 +27,20 @@ public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
         sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(handle, 1)
         // journal_mode needs a lock the busy handler waits for; the other pragmas are per connection.
-        let pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000;"
+        let pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY;"
         guard sqlite3_exec(handle, pragmas, nil, nil, nil) == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(handle))
             sqlite3_close_v2(handle)
             throw .unavailable("cannot configure \(path): \(message)")
         }
         connection = handle
+    }
+
+    /// Another connection to the same file, for a long transaction that must not hold up this
+    /// executor's callers; nil for an in-memory database, which no other connection can see.
+    func secondConnection() throws(SQLError) -> SQLiteExecutor? {
+        guard path != ":memory:", !path.isEmpty else { return nil }
+        return try SQLiteExecutor(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
     deinit {

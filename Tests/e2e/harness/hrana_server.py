@@ -704,6 +704,9 @@ HRANA_ROUTES = {"/v2/pipeline": (2, "pipeline"), "/v3/pipeline": (3, "pipeline")
 
 class HranaHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like sqld behind a proxy
+    # Headers and body go out in two writes; with Nagle on, a kept-alive connection holds the body
+    # until the client's delayed ACK (~40 ms per request). sqld does not do that.
+    disable_nagle_algorithm = True
     server_version = "hrana-test-server"
     verbose = False
 
