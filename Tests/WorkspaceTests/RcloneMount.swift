@@ -33,7 +33,7 @@ final class RcloneMount {
         var environment = ProcessInfo.processInfo.environment.filter { $0.key != "AWS_CA_BUNDLE" }
         environment["RCLONE_RC_PASS"] = password
         process.environment = environment
-        FileManager.default.createFile(atPath: directory.path + "/rclone.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.path + "/rclone.log", contents: nil)
         process.standardError = FileHandle(forWritingAtPath: directory.path + "/rclone.log")
         process.standardOutput = FileHandle.nullDevice
     }
