@@ -19,7 +19,7 @@ final class ChangeMonitor: @unchecked Sendable {
     private let beforeScan: @Sendable () -> Void
     private let mountLag: MountLag?
     /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
-    var isOpen: @Sendable (String) -> Bool = { _ in false }
+    private let isOpen: @Sendable (String) -> Bool
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -45,6 +45,7 @@ final class ChangeMonitor: @unchecked Sendable {
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
     init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
          scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
+         isOpen: @escaping @Sendable (String) -> Bool = { _ in false },
          onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
@@ -55,6 +56,7 @@ final class ChangeMonitor: @unchecked Sendable {
         self.onChanges = onChanges
         self.beforeScan = beforeScan
         self.mountLag = mountLag
+        self.isOpen = isOpen
     }
 
     /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
@@ -69,8 +71,9 @@ final class ChangeMonitor: @unchecked Sendable {
                 guard let self else { return }
                 // An editor that writes files itself (Helix, VS Code) may be seen mid-write (the file
                 // briefly gone or partial); its didSave follows and records the write. Give it time.
-                let settling = paths.filter(self.isOpen)
-                let now = paths.filter { !self.isOpen($0) }
+                let (settling, now) = paths.reduce(into: ([String](), [String]())) { split, path in
+                    if self.isOpen(path) { split.0.append(path) } else { split.1.append(path) }
+                }
                 if !now.isEmpty { Task { await self.reindex(now) } }
                 if !settling.isEmpty {
                     Task {

@@ -12,14 +12,12 @@ import Workspace
 public final class HeadlessWatcher: @unchecked Sendable {
     private let vault: OpenedVault
     private let scanInterval: Double
-    private let mountLag: MountLag?
     private let statusFile: String?
     private let statusInterval: Double
 
     public init(settings: Settings, statusFile: String?, statusInterval: Double = 60) throws {
         vault = try OpenedVault(settings: settings)
-        scanInterval = settings.scanInterval ?? (vault.mountLag != nil ? 30 : 5)
-        mountLag = vault.mountLag
+        scanInterval = vault.scanInterval(configured: settings.scanInterval)
         self.statusFile = statusFile
         self.statusInterval = statusInterval
     }
@@ -30,7 +28,7 @@ public final class HeadlessWatcher: @unchecked Sendable {
         Log.info("watch: indexing \(vault.root.path) into \(vault.index.executor.location) as \(vault.device)")
         let stats: IndexStats
         do {
-            stats = try Indexer.index(root: vault.root, into: vault.index, device: vault.device, mountLag: mountLag)
+            stats = try Indexer.index(root: vault.root, into: vault.index, device: vault.device, mountLag: vault.mountLag)
         } catch {
             Log.error("watch: initial index failed: \(error)")
             return 1
@@ -38,7 +36,7 @@ public final class HeadlessWatcher: @unchecked Sendable {
         Log.info("watch: \(stats.added) added, \(stats.updated) updated, \(stats.removed) removed, \(stats.unchanged) unchanged "
             + "in \(stats.elapsed); watching (scan every \(Int(scanInterval)) s)")
         let monitor = ChangeMonitor(root: vault.root, index: vault.index, device: vault.device, ownWrites: OwnWrites(),
-                                    pollInterval: nil, scanInterval: scanInterval, mountLag: mountLag) { _ in }
+                                    pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag) { _ in }
         monitor.start(fromSeq: 0)
 
         let stop = DispatchSemaphore(value: 0)

@@ -6,9 +6,10 @@ public struct OpenedVault: Sendable {
     public let root: VaultRoot
     public let index: NoteIndex
     public let device: String
-    /// Set when the root is on a mount (FUSE or network file system), which can lag behind the index.
-    public let mountLag: MountLag?
     public let fileSystem: (type: String, isFUSE: Bool, isNetwork: Bool)
+    /// Whether the root is on a mount (FUSE or a network file system), which can lag behind the index.
+    public var isOnMount: Bool { fileSystem.isFUSE || fileSystem.isNetwork }
+    public var mountLag: MountLag? { isOnMount ? MountLag() : nil }
 
     public init(settings: Settings) throws {
         guard let rootPath = settings.root else { throw MissingRoot() }
@@ -20,8 +21,11 @@ public struct OpenedVault: Sendable {
         index = try Self.openIndex(settings.database, root: root)
         device = settings.device ?? DeviceID.current()
         fileSystem = FileSystemKind.describe(path: root.path)
-        mountLag = fileSystem.isFUSE || fileSystem.isNetwork ? MountLag() : nil
     }
+
+    /// Seconds between stat scans unless configured: 30 on a mount (a scan lists it over the
+    /// network), 5 on a local disk.
+    public func scanInterval(configured: Double?) -> Double { configured ?? (isOnMount ? 30 : 5) }
 
     /// The index named by `database` (a URL or path), else by the environment, else the
     /// default file under the user's cache folder (never inside the notes folder).

@@ -22,10 +22,10 @@ extension Server {
             let monitor = ChangeMonitor(root: session.root, index: session.index, device: session.device,
                                         ownWrites: session.ownWrites, pollInterval: session.pollInterval,
                                         scanInterval: session.scanInterval, mountLag: session.mountLag,
-                                        beforeScan: session.freshness.refreshAll) { [weak self] changes in
+                                        beforeScan: session.freshness.refreshAll,
+                                        isOpen: { [weak self] path in self?.documents[path] != nil }) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
-            monitor.isOpen = { [weak self] path in self?.documents[path] != nil }
             startMonitor(monitor)
             let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)

@@ -31,16 +31,15 @@ final class VaultSession: Sendable {
         index = vault.index
         device = vault.device
         self.settings = settings
-        let fileSystem = vault.fileSystem
         pollInterval = settings.pollInterval ?? 1
-        scanInterval = settings.scanInterval ?? (fileSystem.isFUSE || fileSystem.isNetwork ? 30 : 5)
+        scanInterval = vault.scanInterval(configured: settings.scanInterval)
         saveTimeout = settings.saveTimeout ?? 10
-        isLocalDisk = !fileSystem.isFUSE && !fileSystem.isNetwork
+        isLocalDisk = !vault.isOnMount
         mountLag = vault.mountLag
         let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
         let mountPrefix = FileSystemKind.mountPoint(of: vault.root.path).map { VaultSession.relative(vault.root.path, to: $0) } ?? ""
         freshness = MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix)
-        remoteObjects = fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: mountPrefix) } : nil
+        remoteObjects = vault.fileSystem.isFUSE ? remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: mountPrefix) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
     }
 
