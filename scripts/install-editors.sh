@@ -2,11 +2,14 @@
 # install-editors.sh DIR
 #
 # Puts Neovim 0.10.x and Helix 25.01.x, taken from Debian 13 (trixie) packages, into DIR for the
-# end-to-end tests, and prints DIR/bin (which then holds the `nvim` and `hx` wrappers).
+# end-to-end tests and for trying notebridge by hand, and prints DIR/bin (which then holds `nvim`
+# and `hx`; put it first on PATH to use them in a terminal).
 # Debian 12 ships Neovim 0.7 and no Helix at all, hence trixie. The system's apt setup is left
-# alone: the package lists and downloads live under DIR/apt, nothing is installed with dpkg -i,
-# each .deb is only unpacked (dpkg -x) into DIR/root. Trixie's binaries need trixie's glibc, so the
-# wrappers start them through the loader unpacked next to them. Running it again reuses DIR.
+# alone: the package lists and downloads live under DIR/apt and DIR/debs, nothing is installed with
+# dpkg -i, each .deb is only unpacked (dpkg -x) into DIR/root. Trixie's binaries need trixie's
+# glibc, so patchelf (Debian package) points each binary at the loader and libraries unpacked next
+# to it. A loader wrapper would not do: Neovim starts its UI by re-executing its own binary with
+# --embed. Running it again reuses DIR: downloads are kept, an older layout is rebuilt from them.
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
@@ -14,6 +17,7 @@ mkdir -p "$1"
 dir=$(cd "$1" && pwd)
 root=$dir/root
 log() { echo "install-editors: $*" >&2; }
+layout=2  # bump when the unpacked layout changes; DIR/root is then rebuilt from DIR/debs
 
 # The editors and everything they load, the Depends closure in trixie (checked with
 # `ld.so --list` below); gcc-14-base and libluajit-5.1-common come along as dependencies.
@@ -30,18 +34,22 @@ case $(uname -m) in
   *) log "unsupported machine $(uname -m)"; exit 1 ;;
 esac
 lib=$root/usr/lib/$triplet
+nvim_bin=$root/usr/bin/nvim
+hx_bin=$root/usr/lib/hx/hx   # Debian's /usr/bin/hx is a symlink to it; its runtime/ is beside it
 exec 9>"$dir/.lock"
 flock 9   # two test runs installing at once would unpack over each other
 
-works() { [ -x "$dir/bin/nvim" ] && [ -x "$dir/bin/hx" ] && "$dir/bin/nvim" --version >/dev/null 2>&1 && "$dir/bin/hx" --version >/dev/null 2>&1; }
+works() {
+  [ "$(cat "$dir/.layout" 2>/dev/null)" = "$layout" ] &&
+    "$dir/bin/nvim" --version >/dev/null 2>&1 && "$dir/bin/hx" --version >/dev/null 2>&1
+}
 
-if ! works; then
-  keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+download() {
+  local keyring=/usr/share/keyrings/debian-archive-keyring.gpg apt_dir=$dir/apt
   [ -r "$keyring" ] || { log "missing $keyring (package debian-archive-keyring)"; exit 1; }
-  apt_dir=$dir/apt
-  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$dir/debs" "$dir/bin"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$dir/debs"
   echo "deb [signed-by=$keyring] http://deb.debian.org/debian trixie main" >"$apt_dir/sources.list"
-  apt_opts=(
+  local apt_opts=(
     -o Dir::Etc::sourcelist="$apt_dir/sources.list" -o Dir::Etc::sourceparts=-
     -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache"
     -o Debug::NoLocking=1 -o APT::Sandbox::User=root
@@ -49,33 +57,43 @@ if ! works; then
   log "reading trixie package lists"
   apt-get "${apt_opts[@]}" -qq update
   log "downloading ${#packages[@]} packages"
-  rm -f "$dir"/debs/*.deb
+  rm -f "$dir"/debs/*.deb "$dir/debs/.complete"
   (cd "$dir/debs" && apt-get "${apt_opts[@]}" -qq download "${packages[@]/%//trixie}")
+  printf '%s\n' "${packages[@]}" >"$dir/debs/.complete"
+}
+
+# Unpacks the debs into a fresh DIR/root and makes both binaries load trixie's loader and libraries.
+unpack() {
+  command -v patchelf >/dev/null || { log "patchelf is missing (apt-get install patchelf; scripts/setup.sh)"; exit 1; }
   rm -rf "$root"
   mkdir -p "$root"
   for deb in "$dir"/debs/*.deb; do dpkg -x "$deb" "$root"; done
-
-  # A missing library would make ld.so fall back to the host's (bookworm) copy: refuse that.
-  for exe in "$root/usr/bin/nvim" "$root/usr/bin/hx"; do
-    listing=$("$lib/$loader" --library-path "$lib" --list "$exe")
+  for exe in "$nvim_bin" "$hx_bin"; do
+    # DT_RPATH (not RUNPATH) so the libraries' own dependencies resolve in $lib too.
+    patchelf --set-interpreter "$lib/$loader" --force-rpath --set-rpath "$lib" "$exe"
+    # A missing library would make the loader fall back to the host's (bookworm) copy: refuse that.
+    listing=$("$lib/$loader" --list "$exe")
     if grep -v "$root" <<<"$listing" | grep -q '=>'; then
       log "$exe loads libraries from outside $root:"; grep -v "$root" <<<"$listing" >&2; exit 1
     fi
   done
+  # Neovim finds its runtime from its own path (usr/bin/../share/nvim/runtime). Debian keeps the
+  # bundled tree-sitter parsers (markdown, markdown_inline, lua, vim, ...) in /usr/lib/nvim, which
+  # Neovim takes from the host when that exists and from usr/lib/nvim beside the binary otherwise;
+  # linked into the runtime, ours come first on the runtimepath either way.
+  ln -s "$root/usr/lib/nvim/parser" "$root/usr/share/nvim/runtime/parser"
+  [ -d "${hx_bin%/*}/runtime" ] || { log "no Helix runtime beside $hx_bin"; exit 1; }
+  mkdir -p "$dir/bin"
+  # Plain symlinks: each editor resolves its own path to find its runtime.
+  ln -sfn "$nvim_bin" "$dir/bin/nvim"
+  ln -sfn "$hx_bin" "$dir/bin/hx"
+}
 
-  helix_runtime=$root/usr/lib/hx/runtime   # where Debian's hx keeps its queries and themes
-  [ -d "$helix_runtime" ] || { log "no Helix runtime at $helix_runtime"; exit 1; }
-  cat >"$dir/bin/nvim" <<WRAPPER
-#!/bin/sh
-export VIMRUNTIME="$root/usr/share/nvim/runtime"
-exec "$lib/$loader" --library-path "$lib" "$root/usr/bin/nvim" "\$@"
-WRAPPER
-  cat >"$dir/bin/hx" <<WRAPPER
-#!/bin/sh
-export HELIX_RUNTIME="\${HELIX_RUNTIME:-$helix_runtime}"
-exec "$lib/$loader" --library-path "$lib" "$root/usr/bin/hx" "\$@"
-WRAPPER
-  chmod +x "$dir/bin/nvim" "$dir/bin/hx"
+if ! works; then
+  [ -f "$dir/debs/.complete" ] && [ "$(cat "$dir/debs/.complete")" = "$(printf '%s\n' "${packages[@]}")" ] || download
+  rm -f "$dir/.layout"
+  unpack
+  echo "$layout" >"$dir/.layout"
   works || { log "the installed editors do not start"; exit 1; }
 fi
 

