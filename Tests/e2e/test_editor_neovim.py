@@ -344,12 +344,53 @@ report({ items = items, picked = picked, created = created, opened = opened, hea
     assert "Bob  [people/bob.md]" in [item["shown"] for item in report["items"]]
     root = vault[0].resolve()
     assert report["picked"] == str(root / "people" / "bob.md")
-    assert report["created"] == str(root / "people" / "shopping-list-tuesday.md")
-    assert (root / "people" / "shopping-list-tuesday.md").read_text().startswith(
+    assert report["created"] == str(root / "people" / "Shopping List- Tuesday.md")  # ':' is no file name character
+    assert (root / "people" / "Shopping List- Tuesday.md").read_text().startswith(
         '---\ntitle: "Shopping List: Tuesday"\ntype: note\n---\n')
     assert report["opened"] == str(root / "people" / "bob.md")
     assert "OK Neovim 0.10" in report["health"] and "client" in report["health"], report["health"]
     assert "ERROR" not in report["health"], report["health"]
+
+
+def test_new_note_is_named_after_its_title_as_basic_memory_and_the_create_note_action_do(nvim, tmp_path, vault,
+                                                                                        notebridge_bin):
+    root = vault[0]
+    (root / "lab").mkdir()
+    (root / "lab" / "log.md").write_text("---\ntitle: Log\n---\n\nService the [[Afterburner Maintenance Log]].\n")
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+local bufnr = open('lab/log.md')
+wait('the unresolved-link diagnostic', function() return vim.tbl_contains(codes(bufnr), 'unresolved-link') end)
+vim.api.nvim_win_set_cursor(0, { 5, 16 })  -- on the link
+vim.lsp.buf.code_action({ apply = true, filter = function(action) return action.title:find('^Create note') ~= nil end })
+wait('the code action creating its note', function() return vim.uv.fs_stat(root .. '/lab/Afterburner Maintenance Log.md') end)
+vim.cmd('NotebridgeNew Water Chemistry Notes')
+local created = vim.api.nvim_buf_get_name(0)
+vim.cmd('NotebridgeOpen lab/water-chemistry-notes')
+report({ created = created, opened = vim.api.nvim_buf_get_name(0), modified = vim.bo.modified, messages = messages })
+""")
+
+    lab = vault[0].resolve() / "lab"
+    assert report["created"] == str(lab / "Water Chemistry Notes.md")
+    assert report["opened"] == report["created"]  # the permalink follows from the path
+    assert report["modified"] is False
+    made_by_command = (lab / "Water Chemistry Notes.md").read_text()
+    made_by_action = (lab / "Afterburner Maintenance Log.md").read_text()
+    assert made_by_command == made_by_action.replace("Afterburner Maintenance Log", "Water Chemistry Notes")
+    assert made_by_command.startswith("---\ntitle: Water Chemistry Notes\ntype: note\n---\n")
+    assert not any(m["level"] == 4 for m in report["messages"]), report["messages"]  # no errors
+
+
+def test_new_note_with_a_title_that_names_no_file_changes_nothing(nvim, tmp_path, vault, notebridge_bin):
+    before = sorted(p.relative_to(vault[0]) for p in vault[0].rglob("*"))
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+open('alpha.md')
+vim.cmd('NotebridgeNew ?:*')
+report({ buffer = vim.api.nvim_buf_get_name(0), messages = messages })
+""")
+
+    assert report["buffer"].endswith("alpha.md")
+    assert any("needs at least one letter" in m["message"] for m in report["messages"]), report["messages"]
+    assert sorted(p.relative_to(vault[0]) for p in vault[0].rglob("*")) == before
 
 
 def test_write_on_an_rclone_mount_says_when_the_bucket_has_it(nvim, tmp_path, notebridge_bin, mount_a, s3):  # noqa: F811

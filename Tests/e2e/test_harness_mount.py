@@ -3,14 +3,20 @@ product has to defend against, checked against the bucket itself (boto3), never 
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import botocore.exceptions
 import pytest
 
 from harness.fixtures import MountOptions, bucket, mount_a, mount_b, mount_factory, s3, s3_server  # noqa: F401
+from harness.processes import ManagedProcess
 from harness.s3mount import DEBIAN_RCLONE, RcloneMount, S3Server, is_mounted
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -118,3 +124,49 @@ def test_teardown_flushes_and_leaves_nothing_mounted_or_running_even_when_the_te
     finally:
         server.stop()
     assert not server.running()
+
+
+def _script(name: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """Runs scripts/<name> with this venv's Python, as a person would from a shell."""
+    env = dict(os.environ, NOTEBRIDGE_TEST_PYTHON=sys.executable)
+    return subprocess.run([str(REPO / "scripts" / name), *map(str, args)], env=env, capture_output=True, text=True,
+                          timeout=180)
+
+
+def test_mount_up_second_of_mounts_the_same_bucket_again_as_another_device(tmp_path):
+    first, second = tmp_path / "device-a", tmp_path / "device-b"
+    up = _script("mount-up.sh", first, "--write-back", "1s")
+    assert up.returncode == 0, up.stderr
+    try:
+        up = _script("mount-up.sh", second, "--second-of", first)
+        assert up.returncode == 0, up.stderr
+        state_a = json.loads((tmp_path / "device-a.state" / "state.json").read_text())
+        state_b = json.loads((tmp_path / "device-b.state" / "state.json").read_text())
+        mount_a, mount_b = RcloneMount.attach(state_a["mount"]), RcloneMount.attach(state_b["mount"])
+        assert is_mounted(first) and is_mounted(second)
+        assert mount_a.cache_dir != mount_b.cache_dir and mount_a.rc_url != mount_b.rc_url
+        assert mount_b.rc_pass != mount_a.rc_pass
+        assert state_a["seconds"] == [str(tmp_path / "device-b.state")]
+
+        (first / "inbox").mkdir()
+        (first / "inbox" / "hello.md").write_bytes(b"written on device a\n")
+        mount_a.flush()
+        assert S3Server.attach(state_a["server"]).client("notes").get("inbox/hello.md") == b"written on device a\n"
+        mount_b.refresh("inbox")
+        assert (second / "inbox" / "hello.md").read_bytes() == b"written on device a\n"
+        processes = [ManagedProcess.adopt(s["pid"], s["start_time"])
+                     for s in (state_a["server"], state_a["mount"], state_b["mount"])]
+    finally:
+        down = _script("mount-down.sh", first)  # stops the second mount too
+    assert down.returncode == 0, down.stderr
+    assert not is_mounted(first) and not is_mounted(second)
+    assert [p.pid for p in processes if p.alive()] == []
+    assert not (tmp_path / "device-b.state" / "state.json").exists()
+
+
+def test_mount_up_second_of_an_unknown_mount_is_a_clear_error(tmp_path):
+    result = _script("mount-up.sh", tmp_path / "device-b", "--second-of", tmp_path / "nothing")
+
+    assert result.returncode == 1
+    assert "no mount-up state in" in result.stderr
+    assert not is_mounted(tmp_path / "device-b")

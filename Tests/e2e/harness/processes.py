@@ -45,6 +45,11 @@ class ManagedProcess:
         """A handle on a process started earlier (e.g. by `mount-up.sh`), known by PID and start time."""
         return cls(pid, start_time)
 
+    @classmethod
+    def find(cls, pid: int) -> ManagedProcess:
+        """A handle on a process running now that the harness didn't spawn itself (e.g. a daemon)."""
+        return cls(pid, _start_time(pid))
+
     def alive(self) -> bool:
         """True while the process runs (a stopped process counts as running)."""
         if self._popen is not None:

@@ -7,14 +7,13 @@ exists when Neovim runs in a terminal (it then re-executes itself with --embed f
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
 from .polling import wait_until
+from .processes import ManagedProcess
 
 
 def tmux_binary() -> str:
@@ -28,9 +27,9 @@ def tmux_binary() -> str:
 class TerminalSession:
     """One program in a tmux window of its own tmux server (its own socket, no user config)."""
 
-    def __init__(self, socket: Path, server_pid: int):
+    def __init__(self, socket: Path, server: ManagedProcess):
         self.socket = socket
-        self.server_pid = server_pid
+        self.server = server  # the tmux server, which daemonises: its own session, not our child
 
     @classmethod
     def start(cls, argv: list[str], *, cwd: Path, env: dict[str, str], rows: int = 30, cols: int = 100,
@@ -46,7 +45,7 @@ class TerminalSession:
         )
         pid = int(subprocess.run([tmux_binary(), "-S", str(socket), "display-message", "-p", "#{pid}"],
                                  check=True, timeout=timeout, capture_output=True, text=True).stdout)
-        session = cls(socket, pid)
+        session = cls(socket, ManagedProcess.find(pid))
         # Keep the window after the program exits, so a crash leaves its last screen to read.
         session._tmux("set-option", "-g", "remain-on-exit", "on")
         return session
@@ -81,13 +80,7 @@ class TerminalSession:
 
     def close(self) -> None:
         """Stops the tmux server (and with it the program) by its PID and removes the socket."""
-        try:
-            os.kill(self.server_pid, signal.SIGTERM)
-            wait_until(lambda: not _alive(self.server_pid), timeout=10, what="the tmux server exiting")
-        except ProcessLookupError:
-            pass
-        except TimeoutError:
-            os.kill(self.server_pid, signal.SIGKILL)
+        self.server.stop(timeout=10)
         shutil.rmtree(self.socket.parent, ignore_errors=True)
 
     def __enter__(self) -> TerminalSession:
@@ -96,15 +89,3 @@ class TerminalSession:
     def __exit__(self, *exc) -> None:
         self.close()
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A child of ours that exited stays a zombie until reaped; tmux daemonises, so it is not ours.
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
