@@ -157,11 +157,11 @@ def test_mount_up_second_of_mounts_the_same_bucket_again_as_another_device(tmp_p
         processes = [ManagedProcess.adopt(s["pid"], s["start_time"])
                      for s in (state_a["server"], state_a["mount"], state_b["mount"])]
     finally:
-        down = _script("mount-down.sh", first)  # stops the second mount too
+        down = _script("mount-down.sh", first, "--purge")  # stops (and purges) the second mount too
     assert down.returncode == 0, down.stderr
     assert not is_mounted(first) and not is_mounted(second)
     assert [p.pid for p in processes if p.alive()] == []
-    assert not (tmp_path / "device-b.state" / "state.json").exists()
+    assert not (tmp_path / "device-a.state").exists() and not (tmp_path / "device-b.state").exists()
 
 
 def test_mount_up_second_of_an_unknown_mount_is_a_clear_error(tmp_path):

@@ -706,10 +706,13 @@ def _down(args: argparse.Namespace) -> int:
             _private_file(first_file, json.dumps(first, indent=2) + "\n")
     else:
         # Second devices first: their rclone needs the server to upload what it still holds.
-        flushed = all([_stop_mount(Path(second), args.flush_timeout) for second in state.get("seconds", [])
-                       if (Path(second) / "state.json").exists()])
+        seconds = [Path(second) for second in state.get("seconds", []) if (Path(second) / "state.json").exists()]
+        flushed = all([_stop_mount(second, args.flush_timeout) for second in seconds])
         flushed = _stop_mount(state_dir, args.flush_timeout) and flushed
         S3Server.attach(state["server"]).stop()
+        if args.purge:
+            for second in seconds:
+                shutil.rmtree(second)
     if args.purge:
         shutil.rmtree(state_dir)
     print(f"down in {time.monotonic() - started:.1f} s" + ("" if flushed else "; uploads were left pending"))
