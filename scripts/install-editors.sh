@@ -6,18 +6,21 @@
 # and `hx`; put it first on PATH to use them in a terminal).
 # Debian 12 ships Neovim 0.7 and no Helix at all, hence trixie. The system's apt setup is left
 # alone: the package lists and downloads live under DIR/apt and DIR/debs, nothing is installed with
-# dpkg -i, each .deb is only unpacked (dpkg -x) into DIR/root. Trixie's binaries need trixie's
-# glibc, so patchelf (Debian package) points each binary at the loader and libraries unpacked next
-# to it. A loader wrapper would not do: Neovim starts its UI by re-executing its own binary with
-# --embed. Running it again reuses DIR: downloads are kept, an older layout is rebuilt from them.
+# dpkg -i, each .deb is only unpacked (dpkg -x) into DIR/root-<layout>. Trixie's binaries need
+# trixie's glibc, so patchelf (Debian package) points each binary at the loader and libraries
+# unpacked next to it. A loader wrapper would not do: Neovim starts its UI by re-executing its own
+# binary with --embed. Running it again reuses DIR: downloads are kept, an older layout is rebuilt
+# from them.
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 DIR" >&2; exit 2; }
 mkdir -p "$1"
 dir=$(cd "$1" && pwd)
-root=$dir/root
 log() { echo "install-editors: $*" >&2; }
-layout=2  # bump when the unpacked layout changes; DIR/root is then rebuilt from DIR/debs
+layout=2  # bump when the unpacked layout changes; it is then rebuilt from DIR/debs
+# Each layout unpacks into its own folder and DIR/bin is switched over atomically, so editors
+# already running from an older layout (a shared install) keep working.
+root=$dir/root-$layout
 
 # The editors and everything they load, the Depends closure in trixie (checked with
 # `ld.so --list` below); gcc-14-base and libluajit-5.1-common come along as dependencies.
@@ -62,7 +65,7 @@ download() {
   printf '%s\n' "${packages[@]}" >"$dir/debs/.complete"
 }
 
-# Unpacks the debs into a fresh DIR/root and makes both binaries load trixie's loader and libraries.
+# Unpacks the debs into a fresh $root and makes both binaries load trixie's loader and libraries.
 unpack() {
   command -v patchelf >/dev/null || { log "patchelf is missing (apt-get install patchelf; scripts/setup.sh)"; exit 1; }
   rm -rf "$root"
@@ -84,9 +87,9 @@ unpack() {
   ln -s "$root/usr/lib/nvim/parser" "$root/usr/share/nvim/runtime/parser"
   [ -d "${hx_bin%/*}/runtime" ] || { log "no Helix runtime beside $hx_bin"; exit 1; }
   mkdir -p "$dir/bin"
-  # Plain symlinks: each editor resolves its own path to find its runtime.
-  ln -sfn "$nvim_bin" "$dir/bin/nvim"
-  ln -sfn "$hx_bin" "$dir/bin/hx"
+  # Plain symlinks (each editor resolves its own path to find its runtime), swapped in by rename.
+  ln -sfn "$nvim_bin" "$dir/bin/.nvim.new" && mv -fT "$dir/bin/.nvim.new" "$dir/bin/nvim"
+  ln -sfn "$hx_bin" "$dir/bin/.hx.new" && mv -fT "$dir/bin/.hx.new" "$dir/bin/hx"
 }
 
 if ! works; then
