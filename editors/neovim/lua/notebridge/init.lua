@@ -27,8 +27,9 @@ local function attach(bufnr, settings)
   clients.ensure(settings, bufnr)
 end
 
--- Markdown's filetype plugin sets omnifunc=htmlcomplete#CompleteTags, and Neovim sets the LSP
--- omnifunc only where none is set, so <C-x><C-o> after `[[` would offer HTML tags, not notes.
+-- Neovim sets the LSP omnifunc on attach only over none or one its own runtime set; when a user's
+-- filetype plugin set one (often omnifunc=htmlcomplete#CompleteTags for markdown), <C-x><C-o>
+-- after `[[` would offer HTML tags, not notes.
 local function use_lsp_omnifunc(event)
   local client = vim.lsp.get_client_by_id(event.data.client_id)
   if client and client.name == clients.name and vim.b[event.buf].notebridge_attached then
