@@ -92,6 +92,8 @@ class Record:
     errors: Counter = field(default_factory=Counter)
     faults: Counter = field(default_factory=Counter)
     external_tokens: list[str] = field(default_factory=list)
+    events: list[tuple[float, str, str]] = field(default_factory=list)  # (seconds in, fault kind, target)
+    started: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def save(self, bridge: int, path: str, tokens: list[str], result: dict) -> None:
@@ -101,7 +103,8 @@ class Record:
             if result["status"] in ("saved", "merged", "conflict"):
                 copy = (result.get("conflict") or {}).get("copyPath")
                 self.acknowledged.append({"bridge": bridge, "path": path, "status": result["status"],
-                                          "copyPath": copy, "tokens": tokens})
+                                          "copyPath": copy, "tokens": tokens, "version": result.get("version"),
+                                          "at": round(time.monotonic() - self.started, 3)})
 
     def error(self, kind: str) -> None:
         with self.lock:
@@ -109,9 +112,10 @@ class Record:
             self.statuses["error"] += 1
             self.errors[kind] += 1
 
-    def fault(self, kind: str) -> None:
+    def fault(self, kind: str, target: str) -> None:
         with self.lock:
             self.faults[kind] += 1
+            self.events.append((round(time.monotonic() - self.started, 3), kind, target))
 
 
 class Bridge:
@@ -179,7 +183,7 @@ class LocalStorage:
     def writer_root(self, number: int) -> Path:
         return self.root
 
-    def fault(self, kind: str, rng: random.Random) -> None:
+    def fault(self, kind: str, rng: random.Random) -> str:
         raise ValueError(kind)
 
     def settle(self) -> None:
@@ -235,15 +239,19 @@ class MountStorage:
     def writer_root(self, number: int) -> Path:
         return self.mounts[number].mountpoint
 
-    def fault(self, kind: str, rng: random.Random) -> None:
+    def fault(self, kind: str, rng: random.Random) -> str:
+        """Injects one storage fault; returns what it hit."""
         number = rng.randrange(len(self.mounts))
         pause = rng.uniform(2.0, 5.0)
         if kind == "rclone_pause":
             self._paused(lambda sig: self.mounts[number].process.send(sig), pause)
+            return f"mount {number}, {pause:.1f} s"
         elif kind == "s3_pause":
             self._paused(lambda sig: self.server.process.send(sig), pause)
+            return f"{pause:.1f} s"
         elif kind == "hrana_pause":
             self._paused(lambda sig: os.kill(self.hrana.process.pid, sig), pause)
+            return f"{pause:.1f} s"
         elif kind in ("rclone_kill", "rclone_restart"):
             mount = self.mounts[number]
             if kind == "rclone_kill":
@@ -251,8 +259,8 @@ class MountStorage:
             else:
                 mount.stop(flush_timeout=60)
             self.mounts[number] = self._mount(number, previous=mount)
-        else:
-            raise ValueError(kind)
+            return f"mount {number}"
+        raise ValueError(kind)
 
     @staticmethod
     def _paused(signal_it, seconds: float) -> None:
@@ -349,7 +357,7 @@ def worker(bridge: Bridge, rng: random.Random, record: Record, stop: threading.E
             record.error("pipe closed")
 
 
-def external_write(root: Path, rng: random.Random, tokens: Tokens, record: Record, slow: bool) -> None:
+def external_write(root: Path, rng: random.Random, tokens: Tokens, record: Record, slow: bool) -> str:
     """Another program appends a token line: a plain rewrite, or a slow writer that truncates,
     writes half, pauses and writes the rest (the same file descriptor throughout)."""
     target = root / note_path(rng.randrange(NOTE_COUNT))
@@ -357,9 +365,9 @@ def external_write(root: Path, rng: random.Random, tokens: Tokens, record: Recor
     try:
         old = target.read_bytes()
     except OSError:
-        return
+        return f"{target} (unreadable, skipped)"
     if torn_reason(old):
-        return  # never spread a torn file
+        return f"{target} (torn, skipped)"  # never spread a torn file
     new = old + f"line x: {token}\n".encode()
     pause = rng.uniform(0.3, 1.5)
     try:
@@ -373,18 +381,21 @@ def external_write(root: Path, rng: random.Random, tokens: Tokens, record: Recor
                 f.write(new[half:])
             else:
                 f.write(new)
-    except OSError:
-        return
+    except OSError as error:
+        return f"{target} (failed: {error.strerror})"
     with record.lock:
         record.external_tokens.append(token)
+    return f"{target} {token}" + (f", paused {pause:.1f} s" if slow else "")
 
 
-def external_rename(root: Path, rng: random.Random, serial: int) -> None:
+def external_rename(root: Path, rng: random.Random, serial: int) -> str:
     source = root / note_path(rng.randrange(NOTE_COUNT))
+    target = source.with_name(f"{source.stem}-moved-{serial}.md")
     try:
-        os.rename(source, source.with_name(f"{source.stem}-moved-{serial}.md"))
-    except OSError:
-        pass
+        os.rename(source, target)
+    except OSError as error:
+        return f"{source} (failed: {error.strerror})"
+    return f"{source} -> {target.name}"
 
 
 def fault_loop(storage, bridges: list[Bridge], rng: random.Random, record: Record, stop: threading.Event,
@@ -400,16 +411,18 @@ def fault_loop(storage, bridges: list[Bridge], rng: random.Random, record: Recor
                 bridge = rng.choice(bridges)
                 bridge.saving.wait(timeout=5)  # mid-save when one comes along
                 time.sleep(rng.uniform(0.0, 0.05))
+                mid_save = bridge.saving.is_set()
                 bridge.kill9()
                 bridge.start()
+                target = f"bridge {bridge.number}" + (" mid-save" if mid_save else "")
             elif kind in ("external_write", "slow_writer"):
-                external_write(storage.writer_root(rng.randrange(len(bridges))), rng, tokens, record,
+                target = external_write(storage.writer_root(rng.randrange(len(bridges))), rng, tokens, record,
                                slow=kind == "slow_writer")
             elif kind == "external_rename":
-                external_rename(storage.writer_root(rng.randrange(len(bridges))), rng, serial)
+                target = external_rename(storage.writer_root(rng.randrange(len(bridges))), rng, serial)
             else:
-                storage.fault(kind, rng)
-            record.fault(kind)
+                target = storage.fault(kind, rng)
+            record.fault(kind, target)
         except Exception as error:  # a fault that could not be injected is reported, not fatal
             errors.append(f"{kind}: {type(error).__name__}: {error}")
 
@@ -517,6 +530,7 @@ def report(args, record: Record, verdict, silent: list[int], final_index: str, f
             "index_mismatches": verdict.index_mismatches, "temp_files": verdict.temp_files,
             "silent_bridges": silent, "final_index": final_index,
             "external_tokens_lost": verdict.external_tokens_lost, "fault_errors": fault_errors,
+            "fault_log": record.events, "acknowledged": record.acknowledged,
         }, indent=2) + "\n")
 
 
