@@ -213,13 +213,21 @@ class MountStorage:
 
         self.work = work
         self.server = S3Server.start(work / "s3")
-        self.bucket = "soak"
-        self.server.create_bucket(self.bucket)
-        s3 = self.server.client(self.bucket)
-        for i in range(NOTE_COUNT):
-            s3.put(note_path(i), initial_text(i).encode())
-        self.hrana = HranaServerProcess(work / "index.db", token=secrets.token_hex(16), log_path=work / "hrana.log")
-        self.mounts = [self._mount(n) for n in range(count)]
+        self.hrana = None
+        self.mounts: list[RcloneMount] = []
+        try:
+            self.bucket = "soak"
+            self.server.create_bucket(self.bucket)
+            s3 = self.server.client(self.bucket)
+            for i in range(NOTE_COUNT):
+                s3.put(note_path(i), initial_text(i).encode())
+            self.hrana = HranaServerProcess(work / "index.db", token=secrets.token_hex(16),
+                                            log_path=work / "hrana.log")
+            for n in range(count):
+                self.mounts.append(self._mount(n))
+        except BaseException:
+            self.stop()  # what started so far
+            raise
 
     def _mount(self, number: int, previous: RcloneMount | None = None) -> RcloneMount:
         return RcloneMount.start(
@@ -272,7 +280,8 @@ class MountStorage:
 
     def resume_all(self) -> None:
         self.server.resume()
-        os.kill(self.hrana.process.pid, signal.SIGCONT)
+        if self.hrana is not None and self.hrana.process.poll() is None:
+            os.kill(self.hrana.process.pid, signal.SIGCONT)
         for mount in self.mounts:
             if mount.process:
                 mount.process.send(signal.SIGCONT)
@@ -301,7 +310,8 @@ class MountStorage:
                 mount.stop(flush_timeout=0)
             except Exception as error:  # stop the rest anyway
                 print(f"soak: stopping {mount.mountpoint}: {type(error).__name__}", file=sys.stderr)
-        self.hrana.stop()
+        if self.hrana is not None:
+            self.hrana.stop()
         self.server.stop()
 
 

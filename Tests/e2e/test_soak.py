@@ -17,8 +17,13 @@ SOAK = Path(__file__).resolve().parents[2] / "Benchmarks" / "soak.py"
                    "and temporary files are left under faults (see test_no_loss_*.py for each mechanism)")
 @pytest.mark.parametrize("mode", ["local", "mount"])
 def test_a_60_second_fault_soak_loses_no_acknowledged_text(mode, notebridge_bin, tmp_path):
-    run = subprocess.run([sys.executable, str(SOAK), "--mode", mode, "--seconds", "60", "--seed", "14",
-                          "--binary", str(notebridge_bin), "--work-dir", str(tmp_path)],
-                         capture_output=True, text=True, timeout=900)
-    print(run.stdout[-6000:])
-    assert run.returncode == 0, f"the soak failed (exit {run.returncode}):\n{run.stdout[-4000:]}\n{run.stderr[-2000:]}"
+    soak = subprocess.Popen([sys.executable, str(SOAK), "--mode", mode, "--seconds", "60", "--seed", "14",
+                             "--binary", str(notebridge_bin), "--work-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = soak.communicate(timeout=900)
+    except subprocess.TimeoutExpired:
+        soak.terminate()  # SIGTERM: the soak stops every process it started before exiting
+        out, err = soak.communicate(timeout=120)
+    print(out[-6000:])
+    assert soak.returncode == 0, f"the soak failed (exit {soak.returncode}):\n{out[-4000:]}\n{err[-2000:]}"
