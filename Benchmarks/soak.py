@@ -208,7 +208,7 @@ class MountStorage:
     kinds = ("kill9", "external_write", "slow_writer", "external_rename", "rclone_pause", "rclone_kill",
              "rclone_restart", "s3_pause", "hrana_pause")
 
-    def __init__(self, work: Path, count: int):
+    def __init__(self, work: Path, count: int, hrana_latency_ms: int = 0):
         import secrets
 
         self.work = work
@@ -222,7 +222,7 @@ class MountStorage:
             for i in range(NOTE_COUNT):
                 s3.put(note_path(i), initial_text(i).encode())
             self.hrana = HranaServerProcess(work / "index.db", token=secrets.token_hex(16),
-                                            log_path=work / "hrana.log")
+                                            latency_ms=hrana_latency_ms, log_path=work / "hrana.log")
             for n in range(count):
                 self.mounts.append(self._mount(n))
         except BaseException:
@@ -454,7 +454,8 @@ def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix=f"nb-soak-{args.mode}-", dir=args.work_dir))
     rng = random.Random(args.seed)
     record, fault_errors = Record(), []
-    storage = (LocalStorage if args.mode == "local" else MountStorage)(work, args.bridges)
+    storage = (LocalStorage(work, args.bridges) if args.mode == "local"
+               else MountStorage(work, args.bridges, args.hrana_latency_ms))
     bridges: list[Bridge] = []
     started = time.monotonic()
     try:
@@ -550,6 +551,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="how long saves and faults run")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--bridges", type=int, default=3)
+    parser.add_argument("--hrana-latency-ms", type=int, default=0, help="mount mode: delay per index request")
     parser.add_argument("--binary", default=os.environ.get("NOTEBRIDGE_BIN") or str(REPO / ".build/debug/notebridge"))
     parser.add_argument("--work-dir", default=None, help="where the run's temporary folder goes")
     parser.add_argument("--json", help="also write the summary as JSON to this file")
