@@ -12,7 +12,7 @@ import signal
 import pytest
 
 from harness.fixtures import bucket, mount_factory, mount_options, s3, s3_server  # noqa: F401
-from harness.no_loss import index_row, start_bridge, stop, temporaries, token
+from harness.no_loss import index_row, start_bridge, stop, temporaries, token, wait_for_index_request
 from harness.polling import wait_until
 
 ORIGINAL = "---\ntitle: Wedged\n---\n\nline 0: original\n"
@@ -25,22 +25,28 @@ SCAN_INTERVAL = 2
 def test_an_index_entry_naming_bytes_no_file_has_heals_and_no_temp_file_stays(mount_factory, hrana_server):  # noqa: F811
     mount = mount_factory("device-a")
 
-    def bridge():
+    def bridge(*extra):
         return start_bridge(mount.mountpoint, hrana_server.url, "device-a", "--save-timeout", "10",
-                            "--scan-interval", str(SCAN_INTERVAL), hrana=hrana_server, mount=mount)
+                            "--scan-interval", str(SCAN_INTERVAL), *extra, hrana=hrana_server, mount=mount)
 
-    first = bridge()
+    first = bridge("--poll-interval", "3600")  # no feed polls: the next index request is the save's swap
     created = first.request("notes/save", {"path": "wedged.md", "text": ORIGINAL})
     first.wait_notification("notes/didUpload", lambda p: p["path"] == "wedged.md", timeout=30)
     hrana_server.control("latency", {"ms": 2000})
+    hrana_server.control("reset-stats", {})
     first.request_async("notes/save", {"path": "wedged.md", "text": ORIGINAL + f"line 1: {token()}\n",
                                        "baseVersion": created["version"], "baseChecksum": created["checksum"]})
-    wait_until(lambda: temporaries(mount.mountpoint), timeout=10, interval=0.01, what="the save's temporary file")
+    wait_for_index_request(hrana_server)
+    if not temporaries(mount.mountpoint):
+        pytest.fail("precondition: the save's temporary file should be on the mount")
     first.process.send_signal(signal.SIGKILL)
     first.process.wait()
     first.close()
-    wait_until(lambda: index_row(hrana_server.db_path, "wedged.md")["version"] > created["version"], timeout=10,
-               what="the server committed the dead bridge's swap")
+    try:
+        wait_until(lambda: index_row(hrana_server.db_path, "wedged.md")["version"] > created["version"], timeout=10,
+                   what="the server committed the dead bridge's swap")
+    except TimeoutError:
+        pytest.fail("precondition: the index server should commit the dead bridge's swap")
     hrana_server.control("latency", {"ms": 0})
 
     second = bridge()

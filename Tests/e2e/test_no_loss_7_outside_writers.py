@@ -7,12 +7,13 @@
 """
 import os
 import subprocess
+import time
 
 import pytest
 
 from harness.fixtures import bucket, mount_factory, mount_options, s3, s3_server  # noqa: F401
 from harness.lsp import ResponseError, notebridge_binary
-from harness.no_loss import files_holding, index_row, start_bridge, stop, temporaries, token
+from harness.no_loss import files_holding, index_row, start_bridge, stop, token, wait_for_index_request
 from harness.polling import wait_until
 from harness.vault import note_text, vault  # noqa: F401
 
@@ -22,15 +23,21 @@ from harness.vault import note_text, vault  # noqa: F401
 def test_an_outside_write_during_a_save_is_not_overwritten_without_a_copy(vault, hrana_server):  # noqa: F811
     original = note_text("Busy", "line 0: original\n")
     vault.write("busy.md", original)
-    bridge = start_bridge(vault.root, hrana_server.url, "saver", "--save-timeout", "20", hrana=hrana_server)
+    # No feed polling: the only index requests are the save's and what the outside write causes.
+    bridge = start_bridge(vault.root, hrana_server.url, "saver", "--save-timeout", "20", "--poll-interval", "3600",
+                          hrana=hrana_server)
     try:
         opened = bridge.request("notes/open", {"path": "busy.md"})
         ours, theirs = token(), token()
-        hrana_server.control("latency", {"ms": 2000})  # the save's swap takes 2 s
+        hrana_server.control("latency", {"ms": 3000})  # the save's swap takes 3 s
+        hrana_server.control("reset-stats", {})
         _, box = bridge.request_async("notes/save", {"path": "busy.md", "text": opened["text"] + f"line 1: {ours}\n",
                                                      "baseVersion": opened["version"],
                                                      "baseChecksum": opened["checksum"]})
-        wait_until(lambda: temporaries(vault.root), timeout=10, interval=0.01, what="the save's temporary file")
+        wait_for_index_request(hrana_server)
+        # The write lands 1 s into the swap's round trip, so the swap is decided before anything the
+        # bridge learns of the write can reach the index.
+        time.sleep(1.0)
         (vault.root / "busy.md").write_text(original + f"line x: written outside {theirs}\n")
         try:
             result = bridge.wait_response(box, timeout=40)

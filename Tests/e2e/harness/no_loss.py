@@ -84,3 +84,12 @@ def save_held_on_b(a: LspClient, b: LspClient, path: str, text: str) -> tuple[di
     if saved["status"] != "saved":  # a broken precondition, not the failure a test expects
         raise RuntimeError(f"device B's save was {saved['status']}, not saved")
     return saved, marker
+
+
+def wait_for_index_request(hrana, timeout: float = 10.0) -> None:
+    """Waits until the Hrana server has received a pipeline request since its last `reset-stats`
+    (it counts a request on arrival, before its injected latency): a save's swap is then on its way."""
+    from .polling import wait_until
+
+    wait_until(lambda: hrana.stats()["paths"].get("POST /v2/pipeline"), timeout=timeout, interval=0.01,
+               what="a request reached the index server")
