@@ -22,7 +22,7 @@ NOTICE_WITHIN = 8  # inotify, or the 2 s scan, has long run by then
                    "Indexer.indexFile -> upsert, with no compare-and-swap and no lag check: B's version is reverted")
 def test_an_old_text_written_on_a_lagging_mount_does_not_revert_another_devices_save(mount_factory, hrana_server):  # noqa: F811
     mount_a = mount_factory("device-a")
-    mount_b = mount_factory("device-b", write_back="30s")  # B's upload stays in its cache during the test
+    mount_b = mount_factory("device-b", write_back="20s")  # B's upload stays in its cache during the test (<= 19 s)
     a = start_bridge(mount_a.mountpoint, hrana_server.url, "device-a", "--scan-interval", "2",
                      hrana=hrana_server, mount=mount_a)
     b = start_bridge(mount_b.mountpoint, hrana_server.url, "device-b", "--scan-interval", "2", hrana=hrana_server)
