@@ -427,10 +427,13 @@ class RcloneMount:
         cls, server: S3Server, bucket: str, mountpoint: Path, cache_dir: Path, *,
         rclone: str | Path | None = None, write_back: str = "5s", dir_cache_time: str = "5m",
         extra_flags: tuple[str, ...] | list[str] = (), timeout: float = 30.0,
+        rc_port: int | None = None, rc_pass: str | None = None,
     ) -> RcloneMount:
         """Mounts `bucket` at `mountpoint`; config, log and VFS cache live in `cache_dir`.
 
         `rclone` is passed to `find_rclone`. Returns once the mount is live and its remote control answers.
+        `rc_port`/`rc_pass` reuse an earlier mount's remote control address and password, so a bridge
+        started against that mount can keep talking to its restarted rclone.
         """
         mountpoint, cache_dir = Path(mountpoint).resolve(), Path(cache_dir).resolve()
         mountpoint.mkdir(parents=True, exist_ok=True)
@@ -438,8 +441,8 @@ class RcloneMount:
         if is_mounted(mountpoint):
             raise RuntimeError(f"{mountpoint} is already a mount point")
         binary = find_rclone(str(rclone) if rclone else None)
-        (rc_port,) = free_ports(1)
-        mount = cls(mountpoint, cache_dir, binary, rc_port, "notebridge", secrets.token_hex(16))
+        rc_port = rc_port or free_ports(1)[0]
+        mount = cls(mountpoint, cache_dir, binary, rc_port, "notebridge", rc_pass or secrets.token_hex(16))
         config = cache_dir / "rclone.conf"
         _private_file(config, (
             f"[{REMOTE}]\ntype = s3\nprovider = Other\nendpoint = {server.endpoint}\n"

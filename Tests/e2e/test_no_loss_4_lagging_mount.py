@@ -1,0 +1,48 @@
+"""Issue 14 #4: text from a lagging mount must never be recorded as the note's newest version.
+
+Device B saves (its upload held back by rclone's write-back), so device A's mount still shows the
+old text. A program on device A edits that old text through A's mount. A's bridge sees the write
+(inotify or scan). Recording it as the newest version would revert B's acknowledged save: it may
+be recorded only if B's text is kept as a conflict copy; otherwise the index must keep B's version.
+"""
+import hashlib
+import time
+
+import pytest
+
+from harness.fixtures import bucket, mount_factory, mount_options, s3, s3_server  # noqa: F401
+from harness.no_loss import files_holding, index_row, save_held_on_b, start_bridge, stop, token
+from harness.polling import wait_until
+
+ORIGINAL = "---\ntitle: Lagging\n---\n\n" + "".join(f"line {k}: original\n" for k in range(6))
+NOTICE_WITHIN = 8  # inotify, or the 2 s scan, has long run by then
+
+
+@pytest.mark.xfail(strict=True, raises=TimeoutError, reason="issue 14 #4: a write seen on a lagging mount goes inotify/scan -> "
+                   "Indexer.indexFile -> upsert, with no compare-and-swap and no lag check: B's version is reverted")
+def test_an_old_text_written_on_a_lagging_mount_does_not_revert_another_devices_save(mount_factory, hrana_server):  # noqa: F811
+    mount_a = mount_factory("device-a")
+    mount_b = mount_factory("device-b", write_back="20s")  # B's upload stays in its cache during the test (<= 19 s)
+    a = start_bridge(mount_a.mountpoint, hrana_server.url, "device-a", "--scan-interval", "2",
+                     hrana=hrana_server, mount=mount_a)
+    b = start_bridge(mount_b.mountpoint, hrana_server.url, "device-b", "--scan-interval", "2", hrana=hrana_server)
+    try:
+        b_saved, b_token = save_held_on_b(a, b, "lag.md", ORIGINAL)
+
+        on_a = mount_a.mountpoint / "lag.md"
+        if on_a.read_text() != ORIGINAL:
+            pytest.fail("precondition: A's mount should still show the old text")
+        outside = ORIGINAL + f"line x: written on device A by another program {token()}\n"
+        on_a.write_text(outside)
+        outside_checksum = hashlib.sha256(outside.encode()).hexdigest()
+        deadline = time.monotonic() + NOTICE_WITHIN
+        while time.monotonic() < deadline and index_row(hrana_server.db_path, "lag.md")["checksum"] != outside_checksum:
+            time.sleep(0.2)
+        row = index_row(hrana_server.db_path, "lag.md")
+        if row["checksum"] == outside_checksum:
+            wait_until(lambda: files_holding(mount_a.mountpoint, b_token), timeout=10,
+                       what="B's reverted text kept as a conflict copy")
+        else:
+            assert row["checksum"] == b_saved["checksum"], row
+    finally:
+        stop(a, b)
