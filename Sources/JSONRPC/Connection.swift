@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import JSON
+import Support
 
 /// A JSON-RPC 2.0 endpoint speaking the LSP base protocol (Content-Length frames) over two file descriptors.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// Writes whole frames to one file descriptor from a dedicated thread, in the order they were queued,
 /// so no caller (least of all the reader) ever blocks on a slow or stalled client.

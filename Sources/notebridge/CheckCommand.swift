@@ -1,9 +1,11 @@
 import ArgumentParser
-import Bridge
 import Foundation
 import Index
 import JSON
 import Notes
+import Server
+import Tools
+import Vault
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

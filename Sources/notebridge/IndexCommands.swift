@@ -1,8 +1,10 @@
 import ArgumentParser
-import Bridge
 import Foundation
 import Index
 import JSON
+import Server
+import Tools
+import Vault
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
