@@ -10,15 +10,13 @@ extension Server {
     /// Tells the client about changes made elsewhere (`notes/didChange`), and for open
     /// documents reads the new text once so a reload (or a later conflict copy) has it.
     func announce(_ changes: [ChangeRecord], session: VaultSession) async {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         connection.notify("notes/didChange", [
             "changes": .array(changes.map { change in
                 [
                     "uri": .string(session.uri(change.path)), "path": .string(change.path), "kind": .string(change.op.rawValue),
                     "checksum": JSONValue(change.checksum), "version": .integer(change.version),
                     "origin": .string(change.device),
-                    "at": .string(formatter.string(from: Date(timeIntervalSince1970: Double(change.at) / 1000))),
+                    "at": .string(Timestamp.iso8601(Date(timeIntervalSince1970: Double(change.at) / 1000), fractionalSeconds: true)),
                 ]
             }),
         ])

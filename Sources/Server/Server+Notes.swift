@@ -24,7 +24,7 @@ extension Server {
                 path = try session.root.resolve(relativePath: record.path)
             }
             guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
-            let base = try self.currentBase(path, session: session, freshnessWait: session.saveTimeout * 0.8)
+            let base = try session.currentBase(path, freshnessWait: session.saveTimeout * 0.8)
             guard base.checksum != nil else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
             // The mount still lags behind the index: say so rather than pass the text off as current.
             let stale = try session.index.record(path: path.relative).map { $0.checksum != base.checksum } ?? false
@@ -57,35 +57,11 @@ extension Server {
                                     conflict: conflict), session: session)
         }
 
+        let request = SaveRequest(path: path, text: text, force: force, baseVersion: baseVersion.map(Int64.init),
+                                  baseChecksum: baseChecksum)
         let output = try await Blocking.run("saving \(path.relative)", timeout: session.saveTimeout) { () throws -> SaveOutput in
-            var input = SaveInput(path: path, text: text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: force)
-            if let baseVersion {
-                // The text of that version: the open buffer's base, or what notes/open served.
-                let known = try document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
-                    ?? self.servedVersions[path.relative, Int64(baseVersion)]
-                    ?? self.currentIfAt(version: Int64(baseVersion), path, session: session)
-                input.baseVersion = Int64(baseVersion)
-                input.baseChecksum = baseChecksum ?? known?.checksum
-                input.baseText = known.flatMap { baseChecksum == nil || $0.checksum == baseChecksum ? $0.text : nil }
-            } else if let base = try document?.base ?? (document != nil ? self.currentBase(path, session: session) : nil) {
-                input.baseVersion = base.version
-                input.baseChecksum = base.checksum
-                input.baseText = base.text
-            } else if !force {
-                let current = try session.index.record(path: path.relative)
-                let exists = current != nil || NoteFile.stamp(path) != nil
-                if let baseChecksum, let current, current.checksum == baseChecksum {
-                    input.baseVersion = current.version
-                    input.baseChecksum = baseChecksum
-                } else if let baseChecksum {
-                    input.baseVersion = -1  // a version nobody has: the save must go through a merge
-                    input.baseChecksum = baseChecksum
-                } else if exists {
-                    throw ResponseError.invalidParams(
-                        "baseVersion: \(path.relative) exists; pass the baseVersion from notes/open, or force: true")
-                }
-            }
-            return try session.saver.save(input, deadline: Date().addingTimeInterval(session.saveTimeout * 0.8))
+            do { return try session.save(request, document: document, served: self.servedVersions) }
+            catch let refused as MissingBase { throw ResponseError.invalidParams(refused.description) }
         }
         afterSave(output, path: path, session: session)
         return saveResult(output, session: session)
@@ -97,13 +73,6 @@ extension Server {
         guard VaultScanner.isNoteFileName((path.relative as NSString).lastPathComponent) else {
             throw .invalidParams("path: \(path.relative) is not a note (a visible .md file that is not a conflict copy)")
         }
-    }
-
-    /// The note as it is now, if the index and the mount both hold `version` of it (blocking).
-    private func currentIfAt(version: Int64, _ path: ResolvedPath, session: VaultSession) throws -> BaseState? {
-        guard let record = try session.index.record(path: path.relative), record.version == version,
-              let file = try NoteFile.read(path), file.checksum == record.checksum else { return nil }
-        return BaseState(version: version, checksum: record.checksum, text: file.text)
     }
 
     private func record(_ path: ResolvedPath, _ session: VaultSession) async throws -> NoteRecord {

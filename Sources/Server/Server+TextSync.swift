@@ -93,8 +93,7 @@ extension Server {
             }
         }
         session.ownWrites.insert(path: path.relative, checksum: file.checksum)
-        let record = try session.index.upsert(path: path.relative, parsed: NoteParser.parse(file.text, path: path.relative),
-                                              checksum: file.checksum, size: file.size, mtime: file.mtime, device: session.device)
+        let record = try session.index.upsert(file, path: path.relative, device: session.device)
         monitor?.noteKnown(path: path.relative, checksum: file.checksum)
         documents.update(path: path.relative) { document in
             document.base = BaseState(version: record.version, checksum: record.checksum, text: file.text)
@@ -108,7 +107,7 @@ extension Server {
     func establishBase(_ path: ResolvedPath, session: VaultSession) async {
         do {
             let base = try await Blocking.run("reading \(path.relative)", timeout: session.saveTimeout) {
-                try self.currentBase(path, session: session)
+                try session.currentBase(path)
             }
             documents.update(path: path.relative) { if $0.base == nil { $0.base = base } }
             monitor?.noteKnown(path: path.relative, checksum: base.checksum)
@@ -116,31 +115,5 @@ extension Server {
             Log.warning("opening \(path.relative): \(error)")
         }
         publishDiagnostics(path.relative)
-    }
-
-    /// Blocking: the note as the index and the mount agree on it now. When the mount lags behind
-    /// the index, the base keeps the index's version but the mount's checksum, so a save from it
-    /// cannot win the compare-and-swap until the mount has caught up.
-    func currentBase(_ path: ResolvedPath, session: VaultSession, freshnessWait: Double = 2) throws -> BaseState {
-        var record = try session.index.record(path: path.relative)
-        var file = try NoteFile.read(path)
-        if let known = record, file?.checksum != known.checksum {
-            if let fresh = try? session.freshness.read(path, checksum: known.checksum, size: known.size,
-                                                       deadline: Date().addingTimeInterval(freshnessWait)) {
-                file = fresh
-            } else if let disk = file, disk.mtime > known.mtime {
-                // Written by something that bypassed the index: record it.
-                record = try session.index.upsert(path: path.relative, parsed: NoteParser.parse(disk.text, path: path.relative),
-                                                  checksum: disk.checksum, size: disk.size, mtime: disk.mtime,
-                                                  device: session.device)
-            }
-        } else if record == nil, let disk = file {
-            if case .indexed(let indexed) = try Indexer.indexFile(root: session.root, path: path.relative,
-                                                                  into: session.index, device: session.device) {
-                record = indexed
-            }
-            file = disk
-        }
-        return BaseState(version: record?.version ?? 0, checksum: file?.checksum, text: file?.text ?? "")
     }
 }

@@ -64,16 +64,15 @@ public final class HeadlessWatcher: @unchecked Sendable {
 
     private func reportStatus(_ monitor: ChangeMonitor, started: Date, stopping: Bool = false) {
         let activity = monitor.activity
-        let formatter = ISO8601DateFormatter()
         var status: [String: JSONValue] = [
             "root": .string(vault.root.path), "index": .string(vault.index.executor.location), "device": .string(vault.device),
             "state": .string(stopping ? "stopped" : "watching"), "filesReindexed": JSONValue(activity.filesReindexed),
             "scans": JSONValue(activity.scans), "uptimeSeconds": JSONValue(Int(Date().timeIntervalSince(started))),
-            "updatedAt": .string(formatter.string(from: Date())),
+            "updatedAt": .string(Timestamp.iso8601(Date())),
         ]
         if let error = activity.lastError { status["lastError"] = .string(error) }
         if let lag = activity.lastLag { status["lastLagMs"] = JSONValue(Int((lag * 1000).rounded())) }
-        if let last = activity.lastActivity { status["lastActivity"] = .string(formatter.string(from: last)) }
+        if let last = activity.lastActivity { status["lastActivity"] = .string(Timestamp.iso8601(last)) }
         let line = JSONValue.object(status).serializedString()
         Log.info("watch status: \(line)")
         if let statusFile {

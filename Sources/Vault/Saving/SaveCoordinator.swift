@@ -160,8 +160,7 @@ package final class SaveCoordinator: Sendable {
         } catch {
             // The index now names bytes the mount does not have: put the file's real state back.
             if let file = try? NoteFile.read(path) {
-                _ = try? index.upsert(path: path.relative, parsed: NoteParser.parse(file.text, path: path.relative),
-                                      checksum: file.checksum, size: file.size, mtime: file.mtime, device: device)
+                _ = try? index.upsert(file, path: path.relative, device: device)
             } else {
                 _ = try? index.remove(path: path.relative, device: device)
             }
@@ -187,8 +186,7 @@ package final class SaveCoordinator: Sendable {
                               deadline: Date) throws -> Theirs? {
         if let disk, !(current.map { disk.mtime < $0.mtime } ?? false) {
             if disk.checksum == current?.checksum, let current { return Theirs(record: current, text: disk.text) }
-            let record = try index.upsert(path: path.relative, parsed: NoteParser.parse(disk.text, path: path.relative),
-                                          checksum: disk.checksum, size: disk.size, mtime: disk.mtime, device: device)
+            let record = try index.upsert(disk, path: path.relative, device: device)
             return Theirs(record: record, text: disk.text)
         }
         guard let current else { return nil }
