@@ -49,7 +49,7 @@ extension Server {
     func executeCommand(_ params: Params) async throws -> JSONValue {
         let command = try params.string("command")
         let arguments = try params.optionalArray("arguments") ?? []
-        func document() throws -> (OpenDocument, VaultSession) {
+        func document() throws -> (OpenDocument, VaultContext) {
             guard let first = arguments.first, let uri = first.raw?.stringValue ?? first.raw?["uri"]?.stringValue else {
                 throw ResponseError.invalidParams("arguments[0]: expected the document's uri")
             }

@@ -9,7 +9,7 @@ import Workspace
 extension Server {
     /// Tells the client about changes made elsewhere (`notes/didChange`), and for open
     /// documents reads the new text once so a reload (or a later conflict copy) has it.
-    func announce(_ changes: [ChangeRecord], session: VaultSession) async {
+    func announce(_ changes: [ChangeRecord], session: VaultContext) async {
         connection.notify("notes/didChange", [
             "changes": .array(changes.map { change in
                 [
@@ -25,7 +25,7 @@ extension Server {
         }
     }
 
-    private func takeNote(of change: ChangeRecord, session: VaultSession) async {
+    private func takeNote(of change: ChangeRecord, session: VaultContext) async {
         // Editors that save by replacing the file show up as a deletion followed by a creation;
         // a deletion of a file that is back already is not news for the open document.
         if change.checksum == nil, let path = try? session.root.resolve(relativePath: change.path), NoteFile.stamp(path) != nil {

@@ -8,7 +8,7 @@ import Vault
 extension Server {
     /// The initial index of the root, with `$/progress` when the client supports it, then the
     /// change monitor. Requests are answered meanwhile.
-    func indexAndWatch(_ session: VaultSession) async {
+    func indexAndWatch(_ session: VaultContext) async {
         let progress = await WorkDoneProgress.begin(self, title: "Indexing notes")
         do {
             let startSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }

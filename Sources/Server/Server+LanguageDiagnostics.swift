@@ -96,7 +96,7 @@ extension Server {
         return cached
     }
 
-    private func checkLinks(path: String, text: String, session: VaultSession) async {
+    private func checkLinks(path: String, text: String, session: VaultContext) async {
         let encoding = encoding
         do {
             let diagnostics = try await indexQuery("checking links in \(path)", session) {

@@ -63,7 +63,7 @@ enum YAMLTitle {
 
 extension Server {
     /// What a rename at the cursor renames: the note a link names, or this note from its title line.
-    private func renameSubject(_ params: Params, session: VaultSession) async throws
+    private func renameSubject(_ params: Params, session: VaultContext) async throws
         -> (note: NoteSnapshot, target: NoteRecord, range: JSONValue) {
         let note = try await snapshot(params, session: session)
         let cursor = try cursor(params, in: note)

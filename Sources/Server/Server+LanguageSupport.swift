@@ -80,12 +80,12 @@ struct Cursor: Sendable {
 
 extension Server {
     /// The note a request names (`textDocument.uri`), from the open buffer or else the file.
-    func snapshot(_ params: Params, session: VaultSession) async throws -> NoteSnapshot {
+    func snapshot(_ params: Params, session: VaultContext) async throws -> NoteSnapshot {
         let path = try session.resolve(try params.object("textDocument"))
         return try await snapshot(path: path, session: session)
     }
 
-    func snapshot(path: ResolvedPath, session: VaultSession) async throws -> NoteSnapshot {
+    func snapshot(path: ResolvedPath, session: VaultContext) async throws -> NoteSnapshot {
         if let document = documents[path.relative] {
             return NoteSnapshot(path: path.relative, uri: document.uri, text: document.text, openVersion: document.lspVersion)
         }
@@ -97,7 +97,7 @@ extension Server {
     }
 
     /// The note's text for checking stored spans: the open buffer, else the file (nil if gone). Blocking.
-    func currentText(of path: String, session: VaultSession) throws -> (text: String, openVersion: Int?)? {
+    func currentText(of path: String, session: VaultContext) throws -> (text: String, openVersion: Int?)? {
         if let document = documents[path] { return (document.text, document.lspVersion) }
         guard let file = try NoteFile.read(try session.root.resolve(relativePath: path)) else { return nil }
         return (file.text, nil)
@@ -120,12 +120,12 @@ extension Server {
     }
 
     /// A location at the top of a note.
-    func noteLocation(_ path: String, session: VaultSession) -> JSONValue {
+    func noteLocation(_ path: String, session: VaultContext) -> JSONValue {
         ["uri": .string(session.uri(path)), "range": NoteSnapshot.range(line: 0, start: 0, end: 0)]
     }
 
     /// Runs index work off the cooperative pool with the session's deadline.
-    func indexQuery<T: Sendable>(_ what: String, _ session: VaultSession,
+    func indexQuery<T: Sendable>(_ what: String, _ session: VaultContext,
                                  _ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await Blocking.run(what, timeout: session.saveTimeout, body)
     }

@@ -75,7 +75,7 @@ extension Server {
         }
     }
 
-    private func record(_ path: ResolvedPath, _ session: VaultSession) async throws -> NoteRecord {
+    private func record(_ path: ResolvedPath, _ session: VaultContext) async throws -> NoteRecord {
         try await Blocking.run("reading the index", timeout: session.saveTimeout) {
             guard let record = try session.index.record(path: path.relative) else {
                 throw ResponseError.requestFailed("\(path.relative) is not in the index")
@@ -85,7 +85,7 @@ extension Server {
     }
 
     /// Updates the open document (if any) and the monitor with what a save did.
-    func afterSave(_ output: SaveOutput, path: ResolvedPath, session: VaultSession) {
+    func afterSave(_ output: SaveOutput, path: ResolvedPath, session: VaultContext) {
         monitor?.noteKnown(path: path.relative, checksum: output.record.checksum)
         servedVersions.remember(BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text),
                                 path: path.relative)
@@ -103,7 +103,7 @@ extension Server {
         publishDiagnostics(path.relative)
     }
 
-    func saveResult(_ output: SaveOutput, session: VaultSession) -> JSONValue {
+    func saveResult(_ output: SaveOutput, session: VaultContext) -> JSONValue {
         var result: [String: JSONValue] = [
             "status": .string(output.status.rawValue), "checksum": .string(output.record.checksum),
             "version": .integer(output.record.version), "path": .string(output.record.path),

@@ -67,7 +67,7 @@ extension Server {
 
     /// Blocking: reads what the editor wrote, keeps any overwritten newer version, re-indexes.
     private func recordEditorWrite(_ path: ResolvedPath, savedText: String?, document: OpenDocument,
-                                   session: VaultSession) throws -> String? {
+                                   session: VaultContext) throws -> String? {
         guard let file = try NoteFile.read(path) else { return nil }
         let current = try session.index.record(path: path.relative)
         var notice: String?
@@ -104,7 +104,7 @@ extension Server {
     }
 
     /// Reads the file and the index for a newly opened document: what its buffer is based on.
-    func establishBase(_ path: ResolvedPath, session: VaultSession) async {
+    func establishBase(_ path: ResolvedPath, session: VaultContext) async {
         do {
             let base = try await Blocking.run("reading \(path.relative)", timeout: session.saveTimeout) {
                 try session.currentBase(path)

@@ -18,7 +18,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
-    private var _session: VaultSession?
+    private var _session: VaultContext?
     private var _sessionProblem: String?
     private var _encoding = PositionEncoding.utf16
     private var _clientSupportsProgress = false
@@ -56,7 +56,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     var uploads: UploadTracker? { lock.withLock { _uploads } }
 
     /// The open notes folder, or the error that says why there is none.
-    func session() throws(ResponseError) -> VaultSession {
+    func session() throws(ResponseError) -> VaultContext {
         let (session, problem) = lock.withLock { (_session, _sessionProblem) }
         if let session { return session }
         throw .requestFailed(problem ?? "the notes folder is still being opened")
@@ -191,7 +191,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
             do {
                 var chosen = settings
                 chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
-                let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultSession(settings: chosen) }
+                let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultContext(settings: chosen) }
                 let uploads = session.remoteObjects.map { remote in
                     UploadTracker(remote: remote) { [weak self] item in
                         self?.connection.notify("notes/didUpload", [

@@ -22,8 +22,7 @@ package struct BenchNotify {
     package let pollInterval: Double
 
     package func run() throws -> [Double] {
-        let saver = SaveCoordinator(root: rootA, index: indexA, device: "notebridge-bench-a", freshness: MountFreshness(),
-                                    ownWrites: OwnWrites())
+        let saver = VaultContext(root: rootA, index: indexA, device: "notebridge-bench-a").saver
         let heard = Announcements()
         let monitor = ChangeMonitor(root: rootB, index: indexB, device: "notebridge-bench-b", ownWrites: OwnWrites(),
                                     pollInterval: pollInterval, scanInterval: 86_400, mountLag: nil) { changes in

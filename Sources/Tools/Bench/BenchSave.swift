@@ -21,8 +21,7 @@ package struct BenchSave {
     }
 
     package func run() throws -> Result {
-        let saver = SaveCoordinator(root: root, index: index, device: "notebridge-bench", freshness: MountFreshness(),
-                                    ownWrites: OwnWrites())
+        let saver = VaultContext(root: root, index: index, device: "notebridge-bench").saver
         let note = try root.resolve(relativePath: "\(folder)/save.md")
         let plainTarget = try root.resolve(relativePath: "\(folder)/plain.txt")
         var base: (version: Int64, checksum: String?, text: String?) = (0, nil, nil)

@@ -10,14 +10,14 @@ import Workspace
 /// then inotify plus a periodic scan; every change is re-indexed in one transaction and lands in
 /// the change feed, where every editor's bridge hears of it. Never writes note files.
 public final class HeadlessWatcher: @unchecked Sendable {
-    private let vault: OpenedVault
+    private let vault: VaultContext
     private let scanInterval: Double
     private let statusFile: String?
     private let statusInterval: Double
 
     public init(settings: Settings, statusFile: String?, statusInterval: Double = 60) throws {
-        vault = try OpenedVault(settings: settings)
-        scanInterval = vault.scanInterval(configured: settings.scanInterval)
+        vault = try VaultContext(settings: settings)
+        scanInterval = vault.scanInterval
         self.statusFile = statusFile
         self.statusInterval = statusInterval
     }

@@ -3,7 +3,7 @@ import Index
 import Notes
 import Workspace
 
-extension VaultSession {
+extension VaultContext {
     /// Blocking: the note as the index and the mount agree on it now. When the mount lags behind
     /// the index, the base keeps the index's version but the mount's checksum, so a save from it
     /// cannot win the compare-and-swap until the mount has caught up.

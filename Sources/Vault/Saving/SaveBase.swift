@@ -25,7 +25,7 @@ package struct MissingBase: Error, CustomStringConvertible {
     package var description: String { "baseVersion: \(path) exists; pass the baseVersion from notes/open, or force: true" }
 }
 
-extension VaultSession {
+extension VaultContext {
     /// Blocking: chooses the base of `request` and saves it (DESIGN.md's save algorithm).
     package func save(_ request: SaveRequest, document: OpenDocument?, served: ServedVersions) throws -> SaveOutput {
         let input = try saveInput(for: request, document: document, served: served)

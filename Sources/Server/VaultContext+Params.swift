@@ -2,7 +2,7 @@ import JSONRPC
 import Vault
 import Workspace
 
-extension VaultSession {
+extension VaultContext {
     /// The note a request names by `uri`, `path` or `textDocument.uri`.
     func resolve(_ params: Params) throws(ResponseError) -> ResolvedPath {
         do {
