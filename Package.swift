@@ -24,11 +24,12 @@ let package = Package(
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Notes", dependencies: ["Yams", "CCrypto"]),
         .target(name: "Merge"),
+        .target(name: "LSP", dependencies: ["JSON"]),
         .target(name: "Index", dependencies: ["Notes", "JSON", "HTTP", "CSQLite"]),
         .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP", "Support"]),
         // The sync engine: files, index and saves, with no JSON-RPC in sight.
         .target(name: "Vault", dependencies: ["Support", "Notes", "Index", "Workspace", "Merge", "JSON"]),
-        .target(name: "Server", dependencies: ["Support", "JSONRPC", "JSON", "Notes", "Index", "Workspace", "Merge", "Vault"]),
+        .target(name: "Server", dependencies: ["Support", "JSONRPC", "JSON", "LSP", "Notes", "Index", "Workspace", "Merge", "Vault"]),
         .target(name: "Tools", dependencies: ["Support", "JSON", "Notes", "Index", "Workspace", "Vault"]),
         .executableTarget(name: "notebridge", dependencies: [
             "Server", "Tools", "Vault", "Index", "JSON", "JSONRPC", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +44,7 @@ let package = Package(
         // Also the indexer's tests, which read real folders through Vault.
         .testTarget(name: "IndexTests", dependencies: ["Index", "Vault"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
+        .testTarget(name: "LSPTests", dependencies: ["LSP", "JSON"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Vault", "JSONRPC", "JSON"]),
     ]

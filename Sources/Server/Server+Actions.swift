@@ -2,6 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Support
 import Vault
@@ -40,9 +41,8 @@ extension Server {
     func replaceAll(_ document: OpenDocument, with text: String) -> JSONValue {
         let lines = LineTable(document.text)
         let end = lines.position(utf8Offset: document.text.utf8.count, encoding: encoding)
-        let range: JSONValue = ["start": ["line": 0, "character": 0],
-                                "end": ["line": JSONValue(end.line), "character": JSONValue(end.character)]]
-        return ["changes": [document.uri: [["range": range, "newText": .string(text)]]]]
+        let range = LSPRange(start: Position(line: 0, character: 0), end: Position(line: end.line, character: end.character))
+        return WorkspaceEdit(changes: [document.uri: [LSPTextEdit(range: range, newText: text)]]).json
     }
 
     /// `workspace/executeCommand`.

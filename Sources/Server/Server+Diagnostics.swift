@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import LSP
 import Notes
 import Vault
 
@@ -30,8 +31,7 @@ extension Server {
             let end = max(start, min(last ?? start, max(0, lines.lineCount - 1)))
             let endCharacter = lines.position(utf8Offset: lines.utf8Offset(line: end, character: Int.max, encoding: .utf8),
                                               encoding: encoding).character
-            return ["start": ["line": JSONValue(start), "character": 0],
-                    "end": ["line": JSONValue(end), "character": JSONValue(endCharacter)]]
+            return LSPRange(start: Position(line: start, character: 0), end: Position(line: end, character: endCharacter)).json
         }
         func diagnostic(_ range: JSONValue, _ severity: Int, _ code: String, _ message: String) -> JSONValue {
             ["range": range, "severity": JSONValue(severity), "code": .string(code), "source": "notebridge", "message": .string(message)]

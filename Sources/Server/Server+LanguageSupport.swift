@@ -2,6 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Support
 import Vault
@@ -66,10 +67,7 @@ struct NoteSnapshot: Sendable {
         return start..<end
     }
 
-    static func range(line: Int, start: Int, end: Int) -> JSONValue {
-        ["start": ["line": JSONValue(line), "character": JSONValue(start)],
-         "end": ["line": JSONValue(line), "character": JSONValue(end)]]
-    }
+    static func range(line: Int, start: Int, end: Int) -> JSONValue { LSPRange(line: line, start: start, end: end).json }
 }
 
 /// A position in a note, as a line and a byte column on it.
@@ -121,7 +119,7 @@ extension Server {
 
     /// A location at the top of a note.
     func noteLocation(_ path: String, session: VaultContext) -> JSONValue {
-        ["uri": .string(session.uri(path)), "range": NoteSnapshot.range(line: 0, start: 0, end: 0)]
+        Location(uri: session.uri(path), range: .top).json
     }
 
     /// Runs index work off the cooperative pool with the session's deadline.

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Vault
 
@@ -48,7 +49,7 @@ struct Outline {
 
     init(note: NoteSnapshot, encoding: PositionEncoding) {
         func position(_ line: Int, _ byteColumn: Int) -> JSONValue {
-            ["line": JSONValue(line), "character": JSONValue(note.character(line: line, byteColumn: byteColumn, encoding: encoding))]
+            Position(line: line, character: note.character(line: line, byteColumn: byteColumn, encoding: encoding)).json
         }
         func spanRange(_ span: TextSpan) -> JSONValue {
             ["start": position(span.line, span.utf8.lowerBound), "end": position(span.line, span.utf8.upperBound)]

@@ -2,6 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Merge
 import Notes
 import Support
@@ -196,6 +197,6 @@ extension Server {
     }
 
     func lineRange(_ lines: Range<Int>) -> JSONValue {
-        ["start": ["line": JSONValue(lines.lowerBound), "character": 0], "end": ["line": JSONValue(lines.upperBound), "character": 0]]
+        LSPRange(lines: lines).json
     }
 }
