@@ -2,6 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import Language
 import Notes
 import Vault
 
