@@ -9,7 +9,7 @@ import Workspace
 /// cloud container, where Basic Memory writes through its own mount. Initial incremental index,
 /// then inotify plus a periodic scan; every change is re-indexed in one transaction and lands in
 /// the change feed, where every editor's bridge hears of it. Never writes note files.
-public final class HeadlessWatcher: @unchecked Sendable {
+public final class HeadlessWatcher: Sendable {
     private let vault: VaultContext
     private let scanInterval: Double
     private let statusFile: String?

@@ -1,6 +1,7 @@
 import Foundation
 import Merge
 import Notes
+import Support
 
 /// What an editor buffer was last in agreement with: the index version and the text on disk.
 package struct BaseState: Sendable, Equatable {
@@ -74,24 +75,23 @@ package struct OpenDocument: Sendable {
 
 /// The editor's open documents. Text sync notifications mutate it on the reader thread, in
 /// order; everything else reads snapshots.
-package final class DocumentStore: @unchecked Sendable {
-    private let lock = NSLock()
-    private var documents: [String: OpenDocument] = [:]   // by relative path
+package final class DocumentStore: Sendable {
+    private let documents = Locked<[String: OpenDocument]>([:])   // by relative path
 
     package init() {}
 
-    package func open(_ document: OpenDocument) { lock.withLock { documents[document.path] = document } }
+    package func open(_ document: OpenDocument) { documents.withLock { $0[document.path] = document } }
 
-    package func close(path: String) { _ = lock.withLock { documents.removeValue(forKey: path) } }
+    package func close(path: String) { _ = documents.withLock { $0.removeValue(forKey: path) } }
 
-    package subscript(path: String) -> OpenDocument? { lock.withLock { documents[path] } }
+    package subscript(path: String) -> OpenDocument? { documents.withLock { $0[path] } }
 
-    package var all: [OpenDocument] { lock.withLock { Array(documents.values) } }
+    package var all: [OpenDocument] { documents.withLock { Array($0.values) } }
 
     /// Changes a document in place; returns the result, or nil if it is not open.
     @discardableResult
     package func update(path: String, _ change: (inout OpenDocument) -> Void) -> OpenDocument? {
-        lock.withLock {
+        documents.withLock { documents in
             guard var document = documents[path] else { return nil }
             change(&document)
             documents[path] = document
@@ -102,21 +102,20 @@ package final class DocumentStore: @unchecked Sendable {
 
 /// The texts of recent versions this bridge served or saved, by path and version, so a client
 /// that saves with only a `baseVersion` (a script, not an open buffer) can still be merged.
-package final class ServedVersions: @unchecked Sendable {
-    private let lock = NSLock()
-    private var texts: [String: BaseState] = [:]
-    private var order: [String] = []
+package final class ServedVersions: Sendable {
+    /// The texts by "path NUL version", and their keys oldest first (at most `capacity`).
+    private let state = Locked<(texts: [String: BaseState], order: [String])>(([:], []))
     private let capacity = 256
 
     package init() {}
 
     package func remember(_ state: BaseState, path: String) {
         let key = "\(path)\0\(state.version)"
-        lock.withLock {
-            if texts.updateValue(state, forKey: key) == nil { order.append(key) }
-            if order.count > capacity { texts.removeValue(forKey: order.removeFirst()) }
+        self.state.withLock { served in
+            if served.texts.updateValue(state, forKey: key) == nil { served.order.append(key) }
+            if served.order.count > capacity { served.texts.removeValue(forKey: served.order.removeFirst()) }
         }
     }
 
-    package subscript(path: String, version: Int64) -> BaseState? { lock.withLock { texts["\(path)\0\(version)"] } }
+    package subscript(path: String, version: Int64) -> BaseState? { state.withLock { $0.texts["\(path)\0\(version)"] } }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Index
 import Merge
 import Notes
+import Support
 import Workspace
 
 package struct SaveInput: Sendable {
@@ -215,14 +216,13 @@ package struct SaveRace: Error, CustomStringConvertible {
 }
 
 /// Serialises saves of one path within this process.
-package final class PathLocks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var locks: [String: NSLock] = [:]
+package final class PathLocks: Sendable {
+    private let locks = Locked<[String: NSLock]>([:])   // one per path ever saved, never removed
 
     package init() {}
 
     package func withLock<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
-        let pathLock = lock.withLock {
+        let pathLock = locks.withLock { locks in
             if let existing = locks[path] { return existing }
             let created = NSLock()
             locks[path] = created
@@ -237,14 +237,13 @@ package final class PathLocks: @unchecked Sendable {
 /// The (path, checksum) pairs this bridge itself is writing, so the change feed does not
 /// announce our own saves back to us; and the size and mtime each save left on disk, so the
 /// inotify event of our own rename is recognised without asking the index.
-package final class OwnWrites: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: Set<String> = []
-    private var stamps: [String: FileStampPair] = [:]
+package final class OwnWrites: Sendable {
+    /// "path NUL checksum" of writes under way, and the stamp each finished save left, by path.
+    private let state = Locked<(pending: Set<String>, stamps: [String: FileStampPair])>(([], [:]))
 
     package init() {}
 
-    package struct FileStampPair: Equatable {
+    package struct FileStampPair: Equatable, Sendable {
         var size: Int64
         var mtime: Int64
 
@@ -255,19 +254,19 @@ package final class OwnWrites: @unchecked Sendable {
     }
 
     package func wrote(path: String, size: Int64, mtime: Int64) {
-        lock.withLock { stamps[path] = FileStampPair(size: size, mtime: mtime) }
+        state.withLock { $0.stamps[path] = FileStampPair(size: size, mtime: mtime) }
     }
 
     /// True if the file still has the size and mtime our last save of it left.
     package func isOurs(path: String, size: Int64, mtime: Int64) -> Bool {
-        lock.withLock { stamps[path] == FileStampPair(size: size, mtime: mtime) }
+        state.withLock { $0.stamps[path] == FileStampPair(size: size, mtime: mtime) }
     }
 
-    package func insert(path: String, checksum: String) { _ = lock.withLock { pending.insert(path + "\0" + checksum) } }
-    package func remove(path: String, checksum: String) { _ = lock.withLock { pending.remove(path + "\0" + checksum) } }
+    package func insert(path: String, checksum: String) { _ = state.withLock { $0.pending.insert(path + "\0" + checksum) } }
+    package func remove(path: String, checksum: String) { _ = state.withLock { $0.pending.remove(path + "\0" + checksum) } }
     /// True once per recorded write.
     package func consume(path: String, checksum: String?) -> Bool {
         guard let checksum else { return false }
-        return lock.withLock { pending.remove(path + "\0" + checksum) != nil }
+        return state.withLock { $0.pending.remove(path + "\0" + checksum) != nil }
     }
 }
