@@ -8,6 +8,7 @@ import Foundation
 /// Readers on other connections see the index as it was until the commit; writers wait for it,
 /// so the indexer commits once the load has been open for `budget` and writes the rest as usual.
 package final class ColdLoad: @unchecked Sendable {
+    // Safe: `dropped` is guarded by `lock`; the connection serialises its own use.
     /// How long a load keeps other writers waiting (before rebuilding the indexes); well under
     /// their busy timeout.
     package static let defaultBudget: Duration = .seconds(3)

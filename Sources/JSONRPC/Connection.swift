@@ -17,6 +17,7 @@ import Support
 /// Creating a Connection makes the process ignore SIGPIPE, so a vanished client shows up as a failed
 /// write (which ends `run`) instead of killing the process.
 public final class Connection: @unchecked Sendable {
+    // Safe: the mutable fields are guarded by `lock`; frames go out through `writer` only.
     private struct InFlight {
         let task: Task<Void, Never>
         var cancelRequested = false

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import LSP
 import Notes
+import Support
 import Vault
 
 extension Server {
@@ -74,9 +75,8 @@ extension Server {
 }
 
 /// At most one pending diagnostics task per document.
-final class Debouncer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var armed: Set<String> = []
-    func arm(_ key: String) -> Bool { lock.withLock { armed.insert(key).inserted } }
-    func disarm(_ key: String) { _ = lock.withLock { armed.remove(key) } }
+final class Debouncer: Sendable {
+    private let armed = Locked<Set<String>>([])   // documents with a diagnostics task pending
+    func arm(_ key: String) -> Bool { armed.withLock { $0.insert(key).inserted } }
+    func disarm(_ key: String) { _ = armed.withLock { $0.remove(key) } }
 }

@@ -21,11 +21,7 @@ extension Server {
                 + "\(stats.unchanged) unchanged in \(stats.elapsed)")
             // Changes the initial index itself recorded are the starting point, not news, except
             // those made by others while it ran, which the feed still holds after `startSeq`.
-            let monitor = ChangeMonitor(root: session.root, index: session.index, device: session.device,
-                                        ownWrites: session.ownWrites, pollInterval: session.pollInterval,
-                                        scanInterval: session.scanInterval, mountLag: session.mountLag,
-                                        beforeScan: session.freshness.refreshAll,
-                                        isOpen: { [weak self] path in self?.documents[path] != nil }) { [weak self] changes in
+            let monitor = ChangeMonitor(vault: session, isOpen: { [weak self] path in self?.documents[path] != nil }) { [weak self] changes in
                 await self?.announce(changes, session: session)
             }
             startMonitor(monitor)
@@ -42,11 +38,10 @@ extension Server {
 }
 
 /// A `$/progress` work-done progress, reported at most every 1 %.
-final class WorkDoneProgress: @unchecked Sendable {
+final class WorkDoneProgress: Sendable {
     private let connection: Connection
     private let token: JSONValue
-    private let lock = NSLock()
-    private var lastPercent = -1
+    private let lastPercent = Locked(-1)   // the percentage last reported
 
     private init(connection: Connection, token: JSONValue) {
         self.connection = connection
@@ -66,9 +61,9 @@ final class WorkDoneProgress: @unchecked Sendable {
 
     func report(done: Int, total: Int) {
         let percent = total == 0 ? 100 : done * 100 / total
-        let changed = lock.withLock { () -> Bool in
-            guard percent != lastPercent else { return false }
-            lastPercent = percent
+        let changed = lastPercent.withLock { last -> Bool in
+            guard percent != last else { return false }
+            last = percent
             return true
         }
         if changed { send(["kind": "report", "message": .string("\(done)/\(total)"), "percentage": JSONValue(percent)]) }

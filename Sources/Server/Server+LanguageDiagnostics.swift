@@ -10,46 +10,49 @@ import Workspace
 
 /// Link diagnostics of open documents, computed off the reader thread and kept per text, so
 /// publishing diagnostics never waits for the index.
-final class LinkDiagnosticsCache: @unchecked Sendable {
+final class LinkDiagnosticsCache: Sendable {
     /// Results older than this are recomputed (a note created elsewhere may resolve a link).
     static let maxAge: TimeInterval = 5
 
-    private struct Entry {
+    private struct Entry: Sendable {
         var text: String
         var diagnostics: [JSONValue]
         var at: Date
     }
 
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
-    private var running: Set<String> = []
+    /// The last result per path, and the paths with a computation under way (at most one each).
+    private let state = Locked<(entries: [String: Entry], running: Set<String>)>(([:], []))
 
     /// The diagnostics last computed for `path` (maybe for an older text), and whether the
     /// caller should start a computation for `text` (none is running and the entry is stale).
     func lookup(path: String, text: String) -> (diagnostics: [JSONValue], start: Bool) {
-        lock.withLock {
-            let entry = entries[path]
+        state.withLock { state in
+            let entry = state.entries[path]
             let fresh = entry.map { $0.text == text && Date().timeIntervalSince($0.at) < Self.maxAge } ?? false
-            let start = !fresh && !running.contains(path)
-            if start { running.insert(path) }
+            let start = !fresh && !state.running.contains(path)
+            if start { state.running.insert(path) }
             return (entry?.diagnostics ?? [], start)
         }
     }
 
     /// Stores a result; returns whether it differs from what was shown before.
     func store(path: String, text: String, diagnostics: [JSONValue]) -> Bool {
-        lock.withLock {
-            let changed = entries[path]?.diagnostics != diagnostics
-            entries[path] = Entry(text: text, diagnostics: diagnostics, at: Date())
-            running.remove(path)
+        state.withLock { state in
+            let changed = state.entries[path]?.diagnostics != diagnostics
+            state.entries[path] = Entry(text: text, diagnostics: diagnostics, at: Date())
+            state.running.remove(path)
             return changed
         }
     }
 
-    func failed(path: String) { _ = lock.withLock { running.remove(path) } }
+    func failed(path: String) { _ = state.withLock { $0.running.remove(path) } }
 
     /// Forgets every result, so the next publish recomputes (after a note was created or renamed).
-    func invalidate() { lock.withLock { entries = entries.mapValues { Entry(text: $0.text, diagnostics: $0.diagnostics, at: .distantPast) } } }
+    func invalidate() {
+        state.withLock { state in
+            state.entries = state.entries.mapValues { Entry(text: $0.text, diagnostics: $0.diagnostics, at: .distantPast) }
+        }
+    }
 }
 
 /// Where a note for an unresolved link target goes, and what it starts with.

@@ -8,6 +8,8 @@ import Workspace
 
 /// The language server: lifecycle, dispatch, and the state shared by the handlers.
 public final class Server: MessageHandler, @unchecked Sendable {
+    // Safe: the mutable fields below are guarded by `lock` (and `documentLock` for the held
+    // notifications); `connection` is set once in `run`, before the first message is read.
     enum Phase { case uninitialized, running, shutDown }
 
     let commandLine: Settings

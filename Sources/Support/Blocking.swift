@@ -36,6 +36,7 @@ public enum Blocking {
 
     /// Resumes its continuation once, with whichever of work, deadline and cancellation comes first.
     private final class Outcome<T: Sendable>: @unchecked Sendable {
+        // Safe: every field is guarded by `lock`; the continuation is resumed outside it, once.
         private let lock = NSLock()
         private var continuation: CheckedContinuation<T, Error>?
         private var early: Result<T, Error>?    // a cancellation that came before the wait began

@@ -58,6 +58,7 @@ package struct BenchNotify {
 
 /// The changes bridge B announced, with when; waited on with a deadline.
 private final class Announcements: @unchecked Sendable {
+    // Safe: `heard` is guarded by `condition`.
     private let condition = NSCondition()
     private var heard: [String: Date] = [:]   // path + checksum → first announcement
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Vault
 import Workspace
 
@@ -75,20 +76,14 @@ package enum DoctorRootChecks {
 /// keeps that thread, as it would keep any other).
 package enum DoctorDeadline {
     package static func run<T: Sendable>(_ seconds: Double, _ body: @escaping @Sendable () -> T) -> T? {
-        let box = ResultBox<T>()
+        let result = Locked<T?>(nil)   // set once, by the worker thread
         let done = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
-            box.set(body())
+            let value = body()
+            result.withLock { $0 = value }
             done.signal()
         }
         guard done.wait(timeout: .now() + seconds) == .success else { return nil }
-        return box.get()
-    }
-
-    private final class ResultBox<T: Sendable>: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: T?
-        func set(_ newValue: T) { lock.withLock { value = newValue } }
-        func get() -> T? { lock.withLock { value } }
+        return result.value
     }
 }

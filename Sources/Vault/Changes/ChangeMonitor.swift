@@ -9,6 +9,7 @@ import Workspace
 /// what changed; the change feed is the single place changes are announced from, which also
 /// de-duplicates them by path and checksum.
 package final class ChangeMonitor: @unchecked Sendable {
+    // Safe: the mutable fields after `lock` are guarded by it; the rest is immutable.
     private let root: VaultRoot
     private let index: NoteIndex
     private let device: String
@@ -43,6 +44,14 @@ package final class ChangeMonitor: @unchecked Sendable {
     private var inFlight = 0
 
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
+    /// Watches `vault` with its own intervals, own writes and mount refresh (what the server runs).
+    package convenience init(vault: VaultContext, isOpen: @escaping @Sendable (String) -> Bool,
+                             onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+        self.init(root: vault.root, index: vault.index, device: vault.device, ownWrites: vault.ownWrites,
+                  pollInterval: vault.pollInterval, scanInterval: vault.scanInterval, mountLag: vault.mountLag,
+                  beforeScan: vault.freshness.refreshAll, isOpen: isOpen, onChanges: onChanges)
+    }
+
     package init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
          scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
          isOpen: @escaping @Sendable (String) -> Bool = { _ in false },

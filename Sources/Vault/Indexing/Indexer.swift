@@ -1,6 +1,7 @@
 import Foundation
 import Index
 import Notes
+import Support
 import Workspace
 
 /// What one indexing run did.
@@ -210,35 +211,33 @@ public enum Indexer {
 }
 
 /// Runs one write job at a time on its own thread; `finish` waits for it and rethrows its error.
-private final class BackgroundWriter: @unchecked Sendable {
+private final class BackgroundWriter: Sendable {
     private let queue = DispatchQueue(label: "notebridge.indexer.writer")
     private let group = DispatchGroup()
-    private let lock = NSLock()
-    private var failure: SQLError?
+    private let failure = Locked<SQLError?>(nil)   // the last job's error, until `finish` reports it
 
-    package func start(_ job: @escaping @Sendable () throws(SQLError) -> Void) {
+    func start(_ job: @escaping @Sendable () throws(SQLError) -> Void) {
         queue.async(group: group) {
-            do throws(SQLError) { try job() } catch { self.lock.withLock { self.failure = error } }
+            do throws(SQLError) { try job() } catch { self.failure.withLock { $0 = error } }
         }
     }
 
-    package func finish() throws(SQLError) {
+    func finish() throws(SQLError) {
         group.wait()
-        if let failure = lock.withLock({ self.failure }) { throw failure }
+        if let failure = failure.value { throw failure }
     }
 }
 
 /// Fixed slots filled from several threads at once, each slot by one thread.
-private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
+private final class ResultSlots<Value: Sendable>: Sendable {
+    private let slots: Locked<[Value?]>
 
-    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+    init(count: Int) { slots = Locked(Array(repeating: nil, count: count)) }
 
-    package subscript(index: Int) -> Value? {
-        get { lock.withLock { slots[index] } }
-        set { lock.withLock { slots[index] = newValue } }
+    subscript(index: Int) -> Value? {
+        get { slots.withLock { $0[index] } }
+        set { slots.withLock { $0[index] = newValue } }
     }
 
-    package var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
+    var values: [Value] { slots.withLock { $0.compactMap { $0 } } }
 }

@@ -4,6 +4,7 @@ import Foundation
 /// between its steps would leave a temporary file behind, or an index that names bytes the file
 /// never received. Once closed, no new save starts.
 package final class SaveGate: @unchecked Sendable {
+    // Safe: `active` and `closed` are guarded by `condition` (a condition, not Locked: `close` waits on it).
     private let condition = NSCondition()
     private var active = 0  // guarded by `condition`
     private var closed = false
