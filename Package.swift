@@ -19,25 +19,36 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
         .target(name: "JSON", dependencies: ["CJansson"]),
-        .target(name: "JSONRPC", dependencies: ["JSON"]),
+        .target(name: "Support"),
+        .target(name: "JSONRPC", dependencies: ["JSON", "Support"]),
         .target(name: "HTTP", dependencies: ["CCurl"]),
         .target(name: "Notes", dependencies: ["Yams", "CCrypto"]),
         .target(name: "Merge"),
-        .target(name: "Index", dependencies: ["Notes", "Workspace", "JSON", "HTTP", "CSQLite"]),
-        .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP"]),
-        .target(name: "Bridge", dependencies: ["JSONRPC", "Notes", "Index", "Workspace", "Merge"]),
+        .target(name: "LSP", dependencies: ["JSON"]),
+        .target(name: "Index", dependencies: ["Notes", "JSON", "HTTP", "CSQLite"]),
+        .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP", "Support"]),
+        // The sync engine: files, index and saves, with no JSON-RPC in sight.
+        .target(name: "Vault", dependencies: ["Support", "Notes", "Index", "Workspace", "Merge", "JSON"]),
+        // Language features over a note snapshot, answering in LSP values; no JSON-RPC.
+        .target(name: "Language", dependencies: ["Notes", "Index", "JSON", "LSP"]),
+        .target(name: "Server", dependencies: ["Support", "JSONRPC", "JSON", "LSP", "Language", "Notes", "Index", "Workspace", "Merge", "Vault"]),
+        .target(name: "Tools", dependencies: ["Support", "JSON", "Notes", "Index", "Workspace", "Vault"]),
         .executableTarget(name: "notebridge", dependencies: [
-            "Bridge", "Index", "JSON", "JSONRPC", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Server", "Tools", "Vault", "Index", "JSON", "JSONRPC", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON"], path: "Benchmarks/JSONRPCBench"),
+        .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON", "Support"], path: "Benchmarks/JSONRPCBench"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "Support"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge"]),
-        .testTarget(name: "IndexTests", dependencies: ["Index"]),
+        // Also the indexer's tests, which read real folders through Vault.
+        .testTarget(name: "IndexTests", dependencies: ["Index", "Vault"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge"]),
+        .testTarget(name: "LSPTests", dependencies: ["LSP", "JSON"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Notes", "Index", "LSP", "JSON"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Vault", "JSONRPC", "JSON"]),
     ]
 )

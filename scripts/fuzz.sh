@@ -74,7 +74,7 @@ swift_module() {  # NAME SOURCE_DIR [extra swiftc flags…]
   [ -n "$REBUILT" ] || stale "$MODULES/$name.swiftmodule" "${sources[@]}" || return 0
   REBUILT=1
   echo "== Swift $name"
-  swiftc -parse-as-library -swift-version 6 -module-name "$name" -O -g -wmo -enable-testing "${SAN[@]}" \
+  swiftc -parse-as-library -swift-version 6 -module-name "$name" -package-name notebridge -O -g -wmo -enable-testing "${SAN[@]}" \
     "${SEARCH_PATHS[@]}" "$@" \
     -emit-module -emit-module-path "$MODULES/$name.swiftmodule" \
     -emit-library -static -o "$LIBS/lib$name.a" "${sources[@]}"
@@ -96,6 +96,7 @@ EOF
 
 c_library CYaml "$YAMS/CYaml/include" "$YAMS"/CYaml/src/*.c
 swift_module Yams "$YAMS/Yams" -D SWIFT_PACKAGE -Xcc -DYAML_DECLARE_STATIC
+swift_module Support Sources/Support
 swift_module JSON Sources/JSON
 swift_module JSONRPC Sources/JSONRPC
 swift_module Merge Sources/Merge
@@ -104,7 +105,7 @@ swift_module HTTP Sources/HTTP
 swift_module Workspace Sources/Workspace
 swift_module Index Sources/Index
 
-LINK=(-L "$LIBS" -lIndex -lWorkspace -lHTTP -lNotes -lMerge -lJSONRPC -lJSON -lYams -lCYaml
+LINK=(-L "$LIBS" -lIndex -lWorkspace -lHTTP -lNotes -lMerge -lJSONRPC -lJSON -lSupport -lYams -lCYaml
       -ljansson -lsqlite3 -lcrypto -lcurl)
 
 for target in "${TARGETS[@]}"; do
@@ -112,7 +113,7 @@ for target in "${TARGETS[@]}"; do
   binary=$OUT/bin/fuzz-$target
   if stale "$binary" "$harness" "$LIBS"; then
     echo "== fuzz target $target"
-    swiftc -parse-as-library -swift-version 6 -O -g -use-ld=lld "${SAN[@]}" "${SEARCH_PATHS[@]}" \
+    swiftc -parse-as-library -swift-version 6 -package-name notebridge -O -g -use-ld=lld "${SAN[@]}" "${SEARCH_PATHS[@]}" \
       "$harness" "${LINK[@]}" -o "$binary"
   fi
 done

@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import Support
 
 // swift run -c release jsonrpc-bench
 Log.level = .error

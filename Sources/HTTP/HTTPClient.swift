@@ -50,6 +50,7 @@ public enum HTTPError: Error, Sendable, Equatable, CustomStringConvertible {
 /// A blocking HTTP client over one libcurl easy handle, so connections are kept alive between
 /// requests. Calls are serialised by a lock; use one client per concurrent caller if needed.
 public final class HTTPClient: @unchecked Sendable {
+    // Safe: the curl handle is used only under `lock`.
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer
     private let connectTimeout: Double

@@ -7,10 +7,11 @@ import Foundation
 ///
 /// Readers on other connections see the index as it was until the commit; writers wait for it,
 /// so the indexer commits once the load has been open for `budget` and writes the rest as usual.
-final class ColdLoad: @unchecked Sendable {
+package final class ColdLoad: @unchecked Sendable {
+    // Safe: `dropped` is guarded by `lock`; the connection serialises its own use.
     /// How long a load keeps other writers waiting (before rebuilding the indexes); well under
     /// their busy timeout.
-    static let defaultBudget: Duration = .seconds(3)
+    package static let defaultBudget: Duration = .seconds(3)
 
     private let connection: SQLiteExecutor
     private let budget: Duration
@@ -29,7 +30,7 @@ final class ColdLoad: @unchecked Sendable {
 
     /// Opens the load's transaction, or nil when the index is not a local SQLite file, already
     /// holds notes (maybe written by another process meanwhile), or is busy.
-    static func begin(on executor: any SQLExecutor, budget: Duration = defaultBudget) -> ColdLoad? {
+    package static func begin(on executor: any SQLExecutor, budget: Duration = defaultBudget) -> ColdLoad? {
         guard let local = executor as? SQLiteExecutor, let connection = try? local.secondConnection() else { return nil }
         do {
             _ = try connection.execute(SQLStatement("BEGIN IMMEDIATE"))
@@ -51,14 +52,14 @@ final class ColdLoad: @unchecked Sendable {
     }
 
     /// Whether the transaction is still open (not committed or rolled back).
-    var isOpen: Bool { lock.withLock { dropped != nil } }
+    package var isOpen: Bool { lock.withLock { dropped != nil } }
 
     /// Whether the load has kept other writers waiting long enough.
-    var isOverBudget: Bool { ContinuousClock.now - started >= budget }
+    package var isOverBudget: Bool { ContinuousClock.now - started >= budget }
 
     /// Writes notes that are not in the index. Full-text rows go last (see
     /// `NoteWriteStatements.fullText`).
-    func write(_ writes: [NoteWrite], device: String) throws(SQLError) {
+    package func write(_ writes: [NoteWrite], device: String) throws(SQLError) {
         let now = NoteIndex.now()
         var statements: [SQLStatement] = []
         var fullText: [SQLStatement] = []
@@ -78,7 +79,7 @@ final class ColdLoad: @unchecked Sendable {
     }
 
     /// Rebuilds the dropped indexes and commits.
-    func commit() throws(SQLError) {
+    package func commit() throws(SQLError) {
         lock.lock()
         defer { lock.unlock() }
         guard let indexes = dropped else { return }
@@ -92,7 +93,7 @@ final class ColdLoad: @unchecked Sendable {
     }
 
     /// Undoes the load, if still open.
-    func rollback() {
+    package func rollback() {
         lock.withLock { rollbackLocked() }
     }
 

@@ -1,18 +1,11 @@
 import Foundation
 import Notes
-import Workspace
 
 /// Where the local index of a vault lives by default: in the user's cache folder, named after
 /// the vault's canonical root, never inside the root itself.
 public enum IndexLocation {
     /// `$XDG_CACHE_HOME/notebridge/<first 16 hex of sha256(canonical root)>.sqlite`, else under
     /// `~/.cache`; a temporary folder when that would fall inside the root.
-    public static func defaultPath(forRoot root: VaultRoot,
-                                   environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        defaultPath(forCanonicalRoot: root.path, environment: environment)
-    }
-
-    /// The same for a root given as its canonical absolute path.
     public static func defaultPath(forCanonicalRoot canonicalRoot: String,
                                    environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let name = String(Checksum.sha256(Array(canonicalRoot.utf8)).prefix(16)) + ".sqlite"

@@ -24,6 +24,13 @@ public struct IndexStamp: Sendable, Hashable {
     public var mtime: Int64
     public var checksum: String
     public var version: Int64
+
+    public init(size: Int64, mtime: Int64, checksum: String, version: Int64) {
+        self.size = size
+        self.mtime = mtime
+        self.checksum = checksum
+        self.version = version
+    }
 }
 
 /// One note to write: its parsed text and the file facts it came from. The SQL values are

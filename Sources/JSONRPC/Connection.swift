@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import JSON
+import Support
 
 /// A JSON-RPC 2.0 endpoint speaking the LSP base protocol (Content-Length frames) over two file descriptors.
 ///
@@ -16,6 +17,7 @@ import JSON
 /// Creating a Connection makes the process ignore SIGPIPE, so a vanished client shows up as a failed
 /// write (which ends `run`) instead of killing the process.
 public final class Connection: @unchecked Sendable {
+    // Safe: the mutable fields are guarded by `lock`; frames go out through `writer` only.
     private struct InFlight {
         let task: Task<Void, Never>
         var cancelRequested = false

@@ -1,8 +1,10 @@
 import Foundation
+import Support
 
 /// Writes whole frames to one file descriptor from a dedicated thread, in the order they were queued,
 /// so no caller (least of all the reader) ever blocks on a slow or stalled client.
 final class FrameWriter: @unchecked Sendable {
+    // Safe: the queue and its flags are guarded by `condition`; the descriptor is written by one thread.
     private let fd: Int32
     private let onFailure: @Sendable (Int32) -> Void
     private let condition = NSCondition()

@@ -9,6 +9,7 @@ import Glibc
 /// files) are skipped; symlinked directories are not followed. If the kernel's queue overflows, the
 /// whole tree is rescanned and every note reported. inotify only sees changes made on this machine.
 public final class FileWatcher: @unchecked Sendable {
+    // Safe: `stopped` is guarded by `lock`; the rest is immutable or owned by `loop`.
     private let wakeDescriptor: Int32
     private let loop: WatchLoop
     private let finished = DispatchSemaphore(value: 0)
@@ -64,6 +65,7 @@ public final class FileWatcher: @unchecked Sendable {
 
 /// The watcher's state and event loop; after `run` starts, only the watcher's thread touches it.
 private final class WatchLoop: @unchecked Sendable {
+    // Safe: once `run` starts, only the watcher's thread touches the mutable state.
     private let root: VaultRoot
     private let inotify: Int32
     private let wake: Int32

@@ -72,8 +72,7 @@ public enum VaultScanner {
                 case S_IFDIR:
                     pending.append(relative)
                 case S_IFREG where isNoteFileName(name):
-                    let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-                    scan.files.append(FileStamp(relativePath: relative, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds))
+                    scan.files.append(FileStamp(relativePath: relative, size: Int64(info.st_size), mtimeNanoseconds: info.mtimeNanoseconds))
                 default:
                     continue
                 }

@@ -1,6 +1,8 @@
 import ArgumentParser
-import Bridge
 import Foundation
+import Server
+import Tools
+import Vault
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,11 @@
 import ArgumentParser
-import Bridge
 import Foundation
 import Index
 import JSON
 import Notes
+import Server
+import Tools
+import Vault
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +18,7 @@ struct CheckCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let opened = try OpenedVault(settings: vault.settings)
+        let opened = try VaultContext(settings: vault.settings)
         // Bring the index up to date first (incremental: unchanged files are not opened).
         _ = try Indexer.index(root: opened.root, into: opened.index, device: opened.device, mountLag: opened.mountLag)
         let problems = try opened.index.vaultProblems()

@@ -1,8 +1,10 @@
 import ArgumentParser
-import Bridge
 import Foundation
 import Index
 import JSON
+import Server
+import Tools
+import Vault
 
 struct IndexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +16,7 @@ struct IndexCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let opened = try OpenedVault(settings: vault.settings)
+        let opened = try VaultContext(settings: vault.settings)
         let stats = try Indexer.index(root: opened.root, into: opened.index, device: opened.device, mountLag: opened.mountLag)
         let seconds = Double(stats.elapsed.components.seconds) + Double(stats.elapsed.components.attoseconds) / 1e18
         if json {
@@ -55,7 +57,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try OpenedVault(settings: vault.settings)
+        let opened = try VaultContext(settings: vault.settings)
         let results = try opened.index.search(SearchRequest(text: query, limit: limit))
         if json {
             let value: JSONValue = [

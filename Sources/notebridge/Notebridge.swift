@@ -1,14 +1,17 @@
 import ArgumentParser
-import Bridge
 import Foundation
 import JSONRPC
+import Server
+import Support
+import Tools
+import Vault
 
 @main
 struct Notebridge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notebridge",
         abstract: "Edit Basic Memory notes on a cloud mount from any editor: a JSON-RPC/LSP server on stdio.",
-        version: Bridge.version,
+        version: notebridgeVersion,
         subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
                       DoctorCommand.self, BenchCommand.self],
         defaultSubcommand: Serve.self)

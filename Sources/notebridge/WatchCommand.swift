@@ -1,5 +1,7 @@
 import ArgumentParser
-import Bridge
+import Server
+import Tools
+import Vault
 
 struct WatchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

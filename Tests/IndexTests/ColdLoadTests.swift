@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Index
+import Vault
 import Workspace
 
 /// The first index into an empty local index runs as one transaction with the secondary indexes

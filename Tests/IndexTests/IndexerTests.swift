@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Index
+import Vault
 import Workspace
 
 @Suite struct IndexerTests {

@@ -4,6 +4,7 @@ import Foundation
 /// The local index backend: one SQLite connection (WAL, busy timeout, foreign keys) guarded by a
 /// lock, with a cache of prepared statements. Several processes may share the file.
 public final class SQLiteExecutor: SQLExecutor, @unchecked Sendable {
+    // Safe: the connection and the statement cache are used only under `lock`.
     public let location: String
     private let path: String
     private let busyTimeoutMilliseconds: Int32

@@ -1,0 +1,234 @@
+import Foundation
+import JSON
+import JSONRPC
+import Notes
+import Support
+import Vault
+import Workspace
+
+/// The language server: lifecycle, dispatch, and the state shared by the handlers.
+public final class Server: MessageHandler, @unchecked Sendable {
+    // Safe: the mutable fields below are guarded by `lock` (and `documentLock` for the held
+    // notifications); `connection` is set once in `run`, before the first message is read.
+    enum Phase { case uninitialized, running, shutDown }
+
+    let commandLine: Settings
+    let documents = DocumentStore()
+    let debouncer = Debouncer()
+    let servedVersions = ServedVersions()
+    let linkChecks = LinkDiagnosticsCache()
+    private let lock = NSLock()
+    private var phase = Phase.uninitialized
+    private var exitCode: Int32 = 1
+    private var _session: VaultContext?
+    private var _sessionProblem: String?
+    private var _encoding = PositionEncoding.utf16
+    private var _clientSupportsProgress = false
+    private var _monitor: ChangeMonitor?
+    private var _uploads: UploadTracker?
+    private var initializeParams: JSONValue?
+    private var sessionOpening = false
+    private let documentLock = NSLock()
+    private var deferredNotifications: [(String, JSONValue?)] = []
+    private var clientSettings = Settings()
+    var connection: Connection!
+
+    public init(settings: Settings) { commandLine = settings }
+
+    /// Serves one client until it exits or closes stdin; returns the process exit code.
+    public func run(connection: Connection) -> Int32 {
+        self.connection = connection
+        // Besides stderr, the client's log (window/logMessage) hears everything but debug lines.
+        Log.sink = { [weak connection] level, message in
+            guard level <= .info else { return }
+            let type = switch level { case .error: 1; case .warning: 2; default: 3 }
+            connection?.notify("window/logMessage", ["type": JSONValue(type), "message": .string(message)])
+        }
+        defer { Log.sink = nil }
+        connection.run(self)
+        // Let saves under way finish (bounded by the save timeout) so none is cut off half-way.
+        if let session = lock.withLock({ _session }) { session.saver.gate.close(waitingUpTo: session.saveTimeout) }
+        monitor?.stop()
+        uploads?.stop()
+        return lock.withLock { phase == .shutDown ? 0 : exitCode }
+    }
+
+    var encoding: PositionEncoding { lock.withLock { _encoding } }
+    var monitor: ChangeMonitor? { lock.withLock { _monitor } }
+    var uploads: UploadTracker? { lock.withLock { _uploads } }
+
+    /// The open notes folder, or the error that says why there is none.
+    func session() throws(ResponseError) -> VaultContext {
+        let (session, problem) = lock.withLock { (_session, _sessionProblem) }
+        if let session { return session }
+        throw .requestFailed(problem ?? "the notes folder is still being opened")
+    }
+
+    // MARK: - Dispatch
+
+    public func handleRequest(id: RequestID, method: String, params: JSONValue?, connection: Connection) {
+        let current = lock.withLock { phase }
+        switch (current, method) {
+        case (.uninitialized, "initialize"):
+            let result = initialize(params)
+            connection.respond(id, result)
+        case (.uninitialized, _):
+            connection.respond(id, .failure(.serverNotInitialized))
+        case (.shutDown, _):
+            connection.respond(id, .failure(.invalidRequest("the server is shutting down; only 'exit' is accepted")))
+        case (.running, "initialize"):
+            connection.respond(id, .failure(.invalidRequest("initialize was already received")))
+        case (.running, "shutdown"):
+            lock.withLock { phase = .shutDown }
+            monitor?.stop()
+            connection.respond(id, .success(.null))
+        case (.running, _):
+            guard let handler = Self.requests[method] else {
+                connection.respond(id, .failure(.methodNotFound(method)))
+                return
+            }
+            connection.answer(id) { [self] in
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+            }
+        }
+    }
+
+    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
+        if method == "exit" {
+            lock.withLock { exitCode = phase == .shutDown ? 0 : 1 }
+            connection.stop()
+            return
+        }
+        guard lock.withLock({ phase == .running }) else { return }  // dropped before initialize, per LSP
+        switch method {
+        case "initialized": openSession()
+        case "workspace/didChangeConfiguration": apply(method, params)
+        case _ where method.hasPrefix("textDocument/"):
+            // Editors open documents right after `initialized`, while the notes folder may still be
+            // opening: hold their text-sync notifications until it is, then apply them in order.
+            documentLock.withLock {
+                if lock.withLock({ sessionOpening }) {
+                    deferredNotifications.append((method, params))
+                } else {
+                    apply(method, params)
+                }
+            }
+        default: break  // unknown notifications, `$/…` included, are ignored
+        }
+    }
+
+    private func apply(_ method: String, _ params: JSONValue?) {
+        do {
+            switch method {
+            case "textDocument/didOpen": try didOpen(Params(params))
+            case "textDocument/didChange": try didChange(Params(params))
+            case "textDocument/didClose": try didClose(Params(params))
+            case "textDocument/didSave": try didSave(Params(params))
+            case "workspace/didChangeConfiguration": try didChangeConfiguration(Params(params))
+            default: break
+            }
+        } catch {
+            Log.warning("\(method): \(error)")
+        }
+    }
+
+    /// Ends the wait for the notes folder (opened or not) and applies what was held meanwhile.
+    private func finishOpening(_ update: () -> Void) {
+        documentLock.withLock {
+            lock.withLock {
+                update()
+                sessionOpening = false
+            }
+            let held = deferredNotifications
+            deferredNotifications = []
+            for (method, params) in held { apply(method, params) }
+        }
+    }
+
+    typealias RequestHandler = @Sendable (Server, Params) async throws -> JSONValue
+
+    static let requests: [String: RequestHandler] = [
+        "notes/open": { try await $0.notesOpen($1) },
+        "notes/save": { try await $0.notesSave($1) },
+        "notes/search": { try await $0.notesSearch($1) },
+        "notes/delete": { try await $0.notesDelete($1) },
+        "workspace/symbol": { try await $0.workspaceSymbol($1) },
+        "workspace/executeCommand": { try await $0.executeCommand($1) },
+        "textDocument/codeAction": { try await $0.codeAction($1) },
+        "textDocument/completion": { try await $0.completion($1) },
+        "textDocument/definition": { try await $0.definition($1) },
+        "textDocument/references": { try await $0.references($1) },
+        "textDocument/hover": { try await $0.hover($1) },
+        "textDocument/documentSymbol": { try await $0.documentSymbol($1) },
+        "textDocument/prepareRename": { try await $0.prepareRename($1) },
+        "textDocument/rename": { try await $0.rename($1) },
+    ]
+
+    // MARK: - Lifecycle
+
+    private func initialize(_ params: JSONValue?) -> Result<JSONValue, ResponseError> {
+        let client: Settings
+        do { client = try Settings(client: params?["initializationOptions"], path: "initializationOptions") } catch {
+            return .failure(error)
+        }
+        let offered = params?["capabilities"]?["general"]?["positionEncodings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        let encoding: PositionEncoding = offered.contains("utf-8") ? .utf8 : .utf16
+        lock.withLock {
+            initializeParams = params
+            clientSettings = client
+            _encoding = encoding
+            _clientSupportsProgress = params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
+            phase = .running
+        }
+        return .success(Capabilities.initializeResult(encoding: encoding))
+    }
+
+    /// Opens the notes folder once the client is ready to hear progress and messages.
+    private func openSession() {
+        let (settings, params) = lock.withLock { () -> (Settings, JSONValue?) in
+            sessionOpening = true
+            return (commandLine.filling(from: clientSettings), initializeParams)
+        }
+        Task {
+            do {
+                var chosen = settings
+                chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
+                let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultContext(settings: chosen) }
+                let uploads = session.remoteObjects.map { remote in
+                    UploadTracker(remote: remote) { [weak self] item in
+                        self?.connection.notify("notes/didUpload", [
+                            "uri": .string(session.uri(item.path)), "path": .string(item.path), "checksum": .string(item.checksum),
+                        ])
+                    }
+                }
+                finishOpening {
+                    _session = session
+                    _sessionProblem = nil
+                    _uploads = uploads
+                }
+                Log.info("serving \(session.root.path) (index: \(session.index.executor.location), device \(session.device))")
+                await indexAndWatch(session)
+            } catch {
+                let message = "\(error)".hasPrefix("notebridge") ? "\(error)" : "notebridge: \(error)"
+                finishOpening { _sessionProblem = message }
+                Log.error(message)
+                connection.notify("window/showMessage", ["type": 1, "message": .string(message)])
+            }
+        }
+    }
+
+    private func didChangeConfiguration(_ params: Params) throws {
+        let changed = try Settings(client: params.value("settings"), path: "settings")
+        let needsSession = lock.withLock { () -> Bool in
+            clientSettings = changed.filling(from: clientSettings)
+            return _session == nil
+        }
+        // A client that had no root at initialize (Helix without a root marker) may send one now.
+        if needsSession, changed.root != nil { openSession() }
+    }
+
+    var clientSupportsProgress: Bool { lock.withLock { _clientSupportsProgress } }
+    var clientCapabilities: JSONValue { lock.withLock { initializeParams?["capabilities"] ?? .null } }
+
+    func startMonitor(_ monitor: ChangeMonitor) { lock.withLock { _monitor = monitor } }
+}

@@ -1,0 +1,269 @@
+import Foundation
+import Index
+import Support
+import Workspace
+
+/// Finds out about changes made anywhere and reports each once. Three sources feed it:
+/// the index's change feed (saves by other bridges and devices), inotify on the root, and a
+/// periodic stat scan (writers that bypass everything). inotify and the scan only re-index
+/// what changed; the change feed is the single place changes are announced from, which also
+/// de-duplicates them by path and checksum.
+package final class ChangeMonitor: @unchecked Sendable {
+    // Safe: the mutable fields after `lock` are guarded by it; the rest is immutable.
+    private let root: VaultRoot
+    private let index: NoteIndex
+    private let device: String
+    private let ownWrites: OwnWrites
+    private let pollInterval: Double?
+    private let scanInterval: Double
+    private let onChanges: @Sendable ([ChangeRecord]) async -> Void
+    private let beforeScan: @Sendable () -> Void
+    private let mountLag: MountLag?
+    /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
+    private let isOpen: @Sendable (String) -> Bool
+
+    private let lock = NSLock()
+    private var lastSeq: Int64 = 0
+    private var ownChangesThrough: Int64 = 0
+    private var known: [String: String?] = [:]       // path → last checksum announced or written (nil: deleted)
+    private var tasks: [Task<Void, Never>] = []
+    private var watcher: FileWatcher?
+    private let wakeup = AsyncWakeup()
+
+    /// Activity counters, for `notebridge watch`'s status line.
+    package struct Counters: Sendable {
+        var filesReindexed = 0
+        var scans = 0
+        var changesAnnounced = 0
+        var lastError: String?
+        var lastActivity: Date?
+        /// How long after a file was written (its mtime) its last inotify-driven re-index finished.
+        var lastLag: Double?
+    }
+    private var counters = Counters()
+    private var inFlight = 0
+
+    /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
+    /// Watches `vault` with its own intervals, own writes and mount refresh (what the server runs).
+    package convenience init(vault: VaultContext, isOpen: @escaping @Sendable (String) -> Bool,
+                             onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+        self.init(root: vault.root, index: vault.index, device: vault.device, ownWrites: vault.ownWrites,
+                  pollInterval: vault.pollInterval, scanInterval: vault.scanInterval, mountLag: vault.mountLag,
+                  beforeScan: vault.freshness.refreshAll, isOpen: isOpen, onChanges: onChanges)
+    }
+
+    package init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
+         scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
+         isOpen: @escaping @Sendable (String) -> Bool = { _ in false },
+         onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+        self.root = root
+        self.index = index
+        self.device = device
+        self.ownWrites = ownWrites
+        self.pollInterval = pollInterval
+        self.scanInterval = scanInterval
+        self.onChanges = onChanges
+        self.beforeScan = beforeScan
+        self.mountLag = mountLag
+        self.isOpen = isOpen
+    }
+
+    /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
+    /// device's own changes up to `ownThrough` (the initial index it just recorded).
+    package func start(fromSeq seq: Int64, ignoringOwnChangesThrough ownThrough: Int64 = 0) {
+        lock.withLock {
+            lastSeq = seq
+            ownChangesThrough = ownThrough
+        }
+        do {
+            watcher = try FileWatcher(root: root) { [weak self] paths in
+                guard let self else { return }
+                // An editor that writes files itself (Helix, VS Code) may be seen mid-write (the file
+                // briefly gone or partial); its didSave follows and records the write. Give it time.
+                let (settling, now) = paths.reduce(into: ([String](), [String]())) { split, path in
+                    if self.isOpen(path) { split.0.append(path) } else { split.1.append(path) }
+                }
+                if !now.isEmpty { Task { await self.reindex(now) } }
+                if !settling.isEmpty {
+                    Task {
+                        try? await Task.sleep(for: .milliseconds(750))
+                        await self.reindex(settling)
+                    }
+                }
+            }
+        } catch {
+            Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
+        }
+        let poll = Task { [weak self, pollInterval, wakeup] in
+            guard let pollInterval else { return }
+            while !Task.isCancelled {
+                await self?.pollFeed()
+                await wakeup.wait(timeout: pollInterval)
+            }
+        }
+        let scan = Task { [weak self, scanInterval] in
+            while !Task.isCancelled {
+                // A stopped monitor must not scan once more (the sleep ends at once when cancelled).
+                guard (try? await Task.sleep(for: .seconds(scanInterval))) != nil else { return }
+                await self?.scan()
+            }
+        }
+        lock.withLock { tasks = [poll, scan] }
+    }
+
+    package func stop() {
+        watcher?.stop()
+        lock.withLock { tasks.forEach { $0.cancel() } }
+    }
+
+    /// Stops, then waits (up to `timeout` seconds) for a re-index or scan in flight to finish its
+    /// transaction.
+    package func stopAndDrain(timeout: Double) -> Bool {
+        stop()
+        let deadline = Date().addingTimeInterval(timeout)
+        while lock.withLock({ inFlight > 0 }) {
+            if Date() >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return true
+    }
+
+    package var activity: Counters { lock.withLock { counters } }
+
+    private func track<T>(_ work: () async throws -> T) async rethrows -> T {
+        lock.withLock { inFlight += 1 }
+        defer { lock.withLock { inFlight -= 1 } }
+        return try await work()
+    }
+
+    private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false, lag: Double? = nil) {
+        lock.withLock {
+            counters.filesReindexed += reindexed
+            if let lag { counters.lastLag = lag }
+            if scanned { counters.scans += 1 }
+            if let error { counters.lastError = "\(error)" }
+            counters.lastActivity = Date()
+        }
+    }
+
+    /// Remember what this bridge itself now holds for a path (after open, save or reload).
+    package func noteKnown(path: String, checksum: String?) { lock.withLock { known[path] = .some(checksum) } }
+
+    package func pollNow() { wakeup.signal() }
+
+    private func pollFeed() async {
+        let after = lock.withLock { lastSeq }
+        let changes: [ChangeRecord]
+        do {
+            changes = try await Blocking.run("reading the change feed", timeout: max(10, (pollInterval ?? 1) * 5)) { [index] in
+                try index.changes(after: after, limit: 500)
+            }
+        } catch {
+            Log.warning("change feed: \(error)")
+            return
+        }
+        guard let last = changes.last else { return }
+        let fresh: [ChangeRecord] = lock.withLock {
+            lastSeq = last.seq
+            var fresh: [ChangeRecord] = []
+            for change in changes {
+                if ownWrites.consume(path: change.path, checksum: change.checksum)
+                    || (change.seq <= ownChangesThrough && change.device == device) {
+                    known[change.path] = .some(change.checksum)
+                    continue
+                }
+                if let seen = known[change.path], seen == change.checksum { continue }
+                known[change.path] = .some(change.checksum)
+                fresh.append(change)
+            }
+            return fresh
+        }
+        lock.withLock { counters.changesAnnounced += fresh.count }
+        if !fresh.isEmpty { await onChanges(fresh) }
+        if changes.count == 500 { pollNow() }
+    }
+
+    /// Re-indexes files inotify named, skipping those whose size and mtime the index already has
+    /// (that also skips our own saves without opening the files).
+    private func reindex(_ paths: [String]) async {
+        do {
+            let (count, newest) = try await track {
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites] in
+                    var count = 0
+                    var newest: Int64?
+                    for path in paths {
+                        let resolved = try root.resolve(relativePath: path)
+                        if let stamp = NoteFile.stamp(resolved), ownWrites.isOurs(path: path, size: stamp.size, mtime: stamp.mtime) {
+                            continue  // our own save's rename
+                        }
+                        let record = try index.record(path: path)
+                        if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
+                            continue
+                        }
+                        _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
+                        count += 1
+                        if let mtime = NoteFile.stamp(resolved)?.mtime { newest = max(newest ?? mtime, mtime) }
+                    }
+                    return (count, newest)
+                }
+            }
+            record(error: nil, reindexed: count,
+                   lag: newest.map { Date().timeIntervalSince1970 - Double($0) / 1_000_000_000 })
+            if count > 0 { pollNow() }
+        } catch {
+            record(error: error)
+            Log.warning("re-indexing \(paths.count) changed file(s): \(error)")
+        }
+    }
+
+    private func scan() async {
+        do {
+            let stats = try await track {
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan, mountLag] in
+                    beforeScan()
+                    return try Indexer.index(root: root, into: index, device: device, mountLag: mountLag)
+                }
+            }
+            record(error: nil, reindexed: stats.added + stats.updated + stats.removed, scanned: true)
+            if stats.added + stats.updated + stats.removed > 0 { pollNow() }
+        } catch {
+            record(error: error, scanned: true)
+            Log.warning("scan of \(root.path): \(error)")
+        }
+    }
+}
+
+/// Lets a sleeping loop be woken early.
+package actor AsyncWakeup {
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pending = false
+
+    package func wait(timeout: Double) async {
+        if pending {
+            pending = false
+            return
+        }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: .seconds(timeout))
+            await self?.resume()
+        }
+        await withCheckedContinuation { waiter = $0 }
+        timer.cancel()
+    }
+
+    package nonisolated func signal() { Task { await self.resumeOrMark() } }
+
+    private func resume() {
+        waiter?.resume()
+        waiter = nil
+    }
+
+    private func resumeOrMark() {
+        if let waiter {
+            waiter.resume()
+            self.waiter = nil
+        } else {
+            pending = true
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Notes
+import Support
+
+/// On an rclone mount with `--vfs-cache-mode writes`, a save first lands in rclone's local cache
+/// and reaches the bucket only after the write-back delay. This follows each save until the
+/// bucket holds exactly its bytes (size and MD5, asked through rclone's remote control) and
+/// then tells the client with `notes/didUpload`.
+public final class UploadTracker: Sendable {
+    public struct Pending: Sendable {
+        public var path: String
+        public var checksum: String
+        public var md5: String
+        public var size: Int64
+        public var since: Date
+    }
+
+    private let remote: RemoteObjects
+    private let onUploaded: @Sendable (Pending) -> Void
+    /// The saves not yet seen in the bucket, by path (a newer save replaces an older one), and the
+    /// loop that checks them, started by the first save.
+    private let state = Locked<(pending: [String: Pending], loop: Task<Void, Never>?)>(([:], nil))
+    private let giveUpAfter: Double = 30 * 60
+
+    public init(remote: RemoteObjects, onUploaded: @escaping @Sendable (Pending) -> Void) {
+        self.remote = remote
+        self.onUploaded = onUploaded
+    }
+
+    public func track(path: String, checksum: String, bytes: [UInt8]) {
+        let item = Pending(path: path, checksum: checksum, md5: Checksum.md5(bytes), size: Int64(bytes.count), since: Date())
+        state.withLock { state in
+            state.pending[path] = item
+            if state.loop == nil { state.loop = Task { [weak self] in await self?.run() } }
+        }
+    }
+
+    public func stop() { state.withLock { $0.loop?.cancel() } }
+
+    private func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(500))
+            let items = state.withLock { Array($0.pending.values) }
+            if items.isEmpty { continue }
+            let landed = (try? await Blocking.run("checking uploads", timeout: 30) { [remote] in
+                items.filter { item in (try? remote.holds(path: item.path, size: item.size, md5: item.md5)) == true }
+            }) ?? []
+            let now = Date()
+            for item in items where now.timeIntervalSince(item.since) > giveUpAfter {
+                Log.warning("\(item.path) is still not in the bucket after \(Int(giveUpAfter / 60)) minutes; it is safe in rclone's cache")
+            }
+            let finished = state.withLock { state -> [Pending] in
+                var done: [Pending] = []
+                for item in landed where state.pending[item.path]?.checksum == item.checksum {
+                    state.pending.removeValue(forKey: item.path)
+                    done.append(item)
+                }
+                for item in items where now.timeIntervalSince(item.since) > giveUpAfter { state.pending.removeValue(forKey: item.path) }
+                return done
+            }
+            finished.forEach(onUploaded)
+        }
+    }
+}
+
+/// Whether the bucket behind the mount holds an object, asked without touching the mount's files.
+public protocol RemoteObjects: Sendable {
+    func holds(path: String, size: Int64, md5: String) throws -> Bool
+}
+
+/// The bucket behind an rclone mount, through the mount's own remote control.
+public struct MountedBucket: RemoteObjects {
+    public let remoteControl: RcloneRemoteControl
+    public let mountPrefix: String
+
+    public init(remoteControl: RcloneRemoteControl, mountPrefix: String) {
+        self.remoteControl = remoteControl
+        self.mountPrefix = mountPrefix
+    }
+
+    public func holds(path: String, size: Int64, md5: String) throws -> Bool {
+        try remoteControl.remoteObject(path: MountFreshness.join(mountPrefix, path)).map { $0.size == size && ($0.md5 == nil || $0.md5 == md5) } ?? false
+    }
+}
