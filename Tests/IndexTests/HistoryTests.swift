@@ -223,3 +223,23 @@ import Workspace
         #expect(try index.currentVersionText(path: "sub/b.md")?.text == "plain")
     }
 }
+
+/// Over Turso, recording the text costs no extra round trip.
+@Suite struct HistoryOverTursoTests {
+    @Test func aSaveOrAnObservedWriteWithItsTextIsOneRoundTrip() throws {
+        let server = try TursoTestServer()
+        let index = try NoteIndex(executor: HranaExecutor(database: server.database()))
+        let created = try index.put("a.md", "one")
+        let long = String(repeating: "Zeile äöü 🚀\r\n", count: 3000)
+        try server.knob("reset-stats", [:])
+        guard case .won(let saved) = try index.save("a.md", long, base: created.version, baseChecksum: created.checksum) else {
+            Issue.record("the save must win"); return
+        }
+        #expect(try server.pipelineRequests() == 1)
+        try server.knob("reset-stats", [:])
+        _ = try index.recordObserved(Fixture.write("a.md", long + "editor\n"), replacing: saved.version,
+                                     baseChecksum: saved.checksum, origin: .editor, device: "d")
+        #expect(try server.pipelineRequests() == 1)
+        #expect(try index.version(path: "a.md", version: 2)?.bytes == HistoryTests.bytes(long))
+    }
+}
