@@ -59,7 +59,8 @@ extension NoteIndex {
 
     /// Deletes up to `batchSize` versions that `policy` no longer keeps (older than its age limit
     /// and not among the newest `keepLatest` of their note, deleted notes alike); returns how many.
-    /// One indexed statement; call again while it returns `batchSize`.
+    /// One statement over the index on `at`; call again while it returns `batchSize`. Each call
+    /// still reads the old versions the `keepLatest` rule keeps (at most that many per note).
     @discardableResult
     public func prune(policy: RetentionPolicy = .standard, now: Int64? = nil, batchSize: Int = 1_000) throws(SQLError) -> Int {
         let cutoff = (now ?? Self.now()) - Int64(policy.keepFor.components.seconds) * 1_000
