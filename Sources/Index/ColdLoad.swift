@@ -41,7 +41,7 @@ package final class ColdLoad: @unchecked Sendable {
             }
             let indexes = try connection.execute(SQLStatement("""
                 SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
-                AND tbl_name IN ('notes', 'observations', 'links', 'tags', 'note_aliases') ORDER BY name
+                AND tbl_name IN ('notes', 'observations', 'links', 'tags', 'note_aliases', 'note_versions') ORDER BY name
                 """)).rows
             _ = try connection.executeMany(indexes.map { SQLStatement("DROP INDEX \"\($0.text(0))\"") })
             return ColdLoad(connection: connection, budget: budget, dropped: indexes.map { $0.text(1) })
@@ -57,14 +57,15 @@ package final class ColdLoad: @unchecked Sendable {
     /// Whether the load has kept other writers waiting long enough.
     package var isOverBudget: Bool { ContinuousClock.now - started >= budget }
 
-    /// Writes notes that are not in the index. Full-text rows go last (see
-    /// `NoteWriteStatements.fullText`).
+    /// Writes notes that are not in the index, each with its first version's text (origin
+    /// `index`). Full-text rows go last (see `NoteWriteStatements.fullText`).
     package func write(_ writes: [NoteWrite], device: String) throws(SQLError) {
         let now = NoteIndex.now()
         var statements: [SQLStatement] = []
         var fullText: [SQLStatement] = []
         for write in writes {
-            statements += NoteWriteStatements.rows(write, device: device, at: now, onlyIfContentChanged: true, knownAbsent: true)
+            statements += NoteWriteStatements.rows(write, origin: .index, device: device, at: now,
+                                                   onlyIfContentChanged: true, knownAbsent: true)
             fullText += NoteWriteStatements.fullText(write, knownAbsent: true)
         }
         lock.lock()

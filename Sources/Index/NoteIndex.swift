@@ -29,44 +29,90 @@ public final class NoteIndex: Sendable {
         return stamps
     }
 
-    /// Re-indexes one note unconditionally; its version goes up by one.
+    // Which write to use (each records the version's text in the transaction that bumps it):
+    // - `save`: the bridge writes text itself (notes/save, merge, restore; origin says which).
+    // - `recordObserved`: bytes the bridge found but did not write (an editor's own write after
+    //   didSave, watch/inotify, a scan, an open), swapped against the version they replaced.
+    // - `deleteIfVersion`: a deletion by the bridge, or observed (origin says which).
+    // - `apply`/`upsert`/`remove`: no compare-and-swap; bulk indexing (`notebridge index`, the
+    //   first index) and repair only. The text-less `upsert`/`save` are for old callers: their
+    //   versions have no text in the history.
+
+    /// Re-indexes one note unconditionally (no compare-and-swap: see the list above); its version
+    /// goes up by one and `write`'s bytes become that version's text.
+    @discardableResult
+    public func upsert(_ write: NoteWrite, origin: VersionOrigin, device: String) throws(SQLError) -> NoteRecord {
+        let results = try executor.transaction(
+            NoteWriteStatements.upsert(write, origin: origin, device: device, at: Self.now())
+                + [NoteWriteStatements.selectRecord(path: write.path)])
+        return try Self.record(in: results.last, path: write.path)
+    }
+
+    /// `upsert` without the text: the version's history row has none.
+    @available(*, deprecated, message: "pass a NoteWrite with the bytes: upsert(_:origin:device:)")
     @discardableResult
     public func upsert(path: String, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64,
                        device: String) throws(SQLError) -> NoteRecord {
-        let write = NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime)
-        let results = try executor.transaction(
-            NoteWriteStatements.upsert(write, device: device, at: Self.now()) + [NoteWriteStatements.selectRecord(path: path)])
-        return try Self.record(in: results.last, path: path)
+        try upsert(NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime, bytes: nil),
+                   origin: .scan, device: device)
     }
 
-    /// Removes a note from the index; returns whether it was indexed.
+    /// Removes a note from the index, keeping its history; returns whether it was indexed.
     @discardableResult
-    public func remove(path: String, device: String) throws(SQLError) -> Bool {
-        let results = try executor.transaction(NoteWriteStatements.remove(path: path, device: device, at: Self.now()))
+    public func remove(path: String, device: String, origin: VersionOrigin = .scan) throws(SQLError) -> Bool {
+        let results = try executor.transaction(NoteWriteStatements.remove(path: path, origin: origin, device: device, at: Self.now()))
         return (results.last?.rowsAffected ?? 0) > 0
     }
 
-    /// Writes the note only if the index still holds `baseVersion` of it (0: the note must not exist).
-    /// With `baseChecksum`, the swap also requires the index to hold that checksum: a base read from
-    /// a mount that lagged behind the index cannot win.
+    /// Writes the note only if the index still holds `baseVersion` of it (0: the note must not
+    /// exist). With `baseChecksum`, the swap also requires the index to hold that checksum: a base
+    /// read from a mount that lagged behind the index cannot win. The new version's text is
+    /// `write`'s bytes, recorded in the same transaction (over Turso, the same round trip).
+    public func save(_ write: NoteWrite, baseVersion: Int64, baseChecksum: String? = nil, origin: VersionOrigin = .save,
+                     device: String) throws(SQLError) -> SaveOutcome {
+        try swap(write, baseVersion: baseVersion, baseChecksum: baseChecksum, origin: origin, device: device,
+                 onlyIfContentChanged: false)
+    }
+
+    /// `save` without the text: the version's history row has none.
+    @available(*, deprecated, message: "pass a NoteWrite with the bytes: save(_:baseVersion:baseChecksum:origin:device:)")
     public func save(path: String, baseVersion: Int64, baseChecksum: String? = nil, parsed: ParsedNote, checksum: String,
                      size: Int64, mtime: Int64, device: String) throws(SQLError) -> SaveOutcome {
-        let write = NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime)
-        let statements = [NoteWriteStatements.versionGuard(path: path, baseVersion: baseVersion, baseChecksum: baseChecksum)]
-            + NoteWriteStatements.upsert(write, device: device, at: Self.now())
-            + [NoteWriteStatements.clearGuard, NoteWriteStatements.selectRecord(path: path)]
+        try save(NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime, bytes: nil),
+                 baseVersion: baseVersion, baseChecksum: baseChecksum, device: device)
+    }
+
+    /// Records bytes found in the note's file that the bridge did not write (an editor's own
+    /// write, a watched or scanned change, an open), as a compare-and-swap against the version
+    /// they replaced: `baseVersion` with `baseChecksum` (nil only with base 0, a new file).
+    /// `.lost(current:)`: the index moved on meanwhile, so the bytes replaced a version their
+    /// writer never saw (or the mount lags): nothing is recorded. `.won` with the record still at
+    /// `baseVersion`: the index already held these bytes; only the file's size and mtime changed.
+    public func recordObserved(_ write: NoteWrite, replacing baseVersion: Int64, baseChecksum: String?,
+                               origin: VersionOrigin, device: String) throws(SQLError) -> SaveOutcome {
+        try swap(write, baseVersion: baseVersion, baseChecksum: baseChecksum, origin: origin, device: device,
+                 onlyIfContentChanged: true)
+    }
+
+    private func swap(_ write: NoteWrite, baseVersion: Int64, baseChecksum: String?, origin: VersionOrigin, device: String,
+                      onlyIfContentChanged: Bool) throws(SQLError) -> SaveOutcome {
+        let statements = [NoteWriteStatements.versionGuard(path: write.path, baseVersion: baseVersion, baseChecksum: baseChecksum)]
+            + NoteWriteStatements.upsert(write, origin: origin, device: device, at: Self.now(),
+                                         onlyIfContentChanged: onlyIfContentChanged)
+            + [NoteWriteStatements.clearGuard, NoteWriteStatements.selectRecord(path: write.path)]
         do throws(SQLError) {
             let results = try executor.transaction(statements)
-            return .won(try Self.record(in: results.last, path: path))
+            return .won(try Self.record(in: results.last, path: write.path))
         } catch .statement(_, statementIndex: 0) {
-            return .lost(current: try record(path: path))
+            return .lost(current: try record(path: write.path))
         }
     }
 
-    /// Deletes the note only if the index still holds `baseVersion` of it.
-    public func deleteIfVersion(path: String, baseVersion: Int64, device: String) throws(SQLError) -> DeleteOutcome {
+    /// Deletes the note only if the index still holds `baseVersion` of it; its history stays.
+    public func deleteIfVersion(path: String, baseVersion: Int64, device: String,
+                                origin: VersionOrigin = .save) throws(SQLError) -> DeleteOutcome {
         let statements = [NoteWriteStatements.versionGuard(path: path, baseVersion: baseVersion)]
-            + NoteWriteStatements.remove(path: path, device: device, at: Self.now())
+            + NoteWriteStatements.remove(path: path, origin: origin, device: device, at: Self.now())
             + [NoteWriteStatements.clearGuard]
         do throws(SQLError) {
             _ = try executor.transaction(statements)
@@ -79,10 +125,10 @@ public final class NoteIndex: Sendable {
     /// Bulk indexing: writes, stamp updates and removals, `chunkSize` notes per transaction
     /// (over Turso one round trip each). `progress` hears the number of items written so far.
     /// With `onlyIfContentChanged`, notes the index already holds with the same checksum keep
-    /// their version.
+    /// their version (and get no history row). Every new version's text is its write's bytes.
     public func apply(upserts: [NoteWrite], stampUpdates: [StampUpdate] = [], removals: [String] = [],
                       device: String, chunkSize: Int = 200, onlyIfContentChanged: Bool = false,
-                      progress: ((Int) -> Void)? = nil) throws(SQLError) {
+                      origin: VersionOrigin = .scan, progress: ((Int) -> Void)? = nil) throws(SQLError) {
         let now = Self.now()
         var pending: [SQLStatement] = []
         // Full-text rows go after the other rows of the notes written (see
@@ -101,7 +147,8 @@ public final class NoteIndex: Sendable {
         }
         let chunk = max(1, chunkSize)
         for write in upserts {
-            pending += NoteWriteStatements.rows(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged)
+            pending += NoteWriteStatements.rows(write, origin: origin, device: device, at: now,
+                                               onlyIfContentChanged: onlyIfContentChanged)
             pendingLast += NoteWriteStatements.fullText(write)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
@@ -112,7 +159,7 @@ public final class NoteIndex: Sendable {
             if pendingItems >= chunk * 10 { try flush() }
         }
         for path in removals {
-            pendingLast += NoteWriteStatements.remove(path: path, device: device, at: now)
+            pendingLast += NoteWriteStatements.remove(path: path, origin: origin, device: device, at: now)
             pendingItems += 1
             if pendingItems >= chunk { try flush() }
         }

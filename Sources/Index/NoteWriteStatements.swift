@@ -8,12 +8,13 @@ enum NoteWriteStatements {
     /// Rows per multi-row INSERT; keeps the parameter count far below SQLite's limit.
     private static let rowsPerInsert = 50
 
-    /// Records the change (which fixes the new version), then replaces the note row, its
-    /// observations, links, tags and full-text row. With `onlyIfContentChanged`, a note already
-    /// indexed with the same checksum keeps its version and gets no change record (two indexers
-    /// racing over the same files then agree).
-    static func upsert(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false) -> [SQLStatement] {
-        rows(write, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged) + fullText(write)
+    /// Records the change (which fixes the new version) and the version's text, then replaces the
+    /// note row, its observations, links, tags and full-text row. With `onlyIfContentChanged`, a
+    /// note already indexed with the same checksum keeps its version and gets no change record and
+    /// no version row (two indexers racing over the same files then agree).
+    static func upsert(_ write: NoteWrite, origin: VersionOrigin, device: String, at now: Int64,
+                       onlyIfContentChanged: Bool = false) -> [SQLStatement] {
+        rows(write, origin: origin, device: device, at: now, onlyIfContentChanged: onlyIfContentChanged) + fullText(write)
     }
 
     /// The full-text part of an upsert: replaces the note's row in `notes_fts`. Runs after the
@@ -31,19 +32,28 @@ enum NoteWriteStatements {
 
     /// An upsert without its full-text part (`fullText`). `knownAbsent`: the note is not in the
     /// index, so it has no old observations, links or tags to delete.
-    static func rows(_ write: NoteWrite, device: String, at now: Int64, onlyIfContentChanged: Bool = false,
-                     knownAbsent: Bool = false) -> [SQLStatement] {
+    static func rows(_ write: NoteWrite, origin: VersionOrigin, device: String, at now: Int64,
+                     onlyIfContentChanged: Bool = false, knownAbsent: Bool = false) -> [SQLStatement] {
         let path = SQLValue.text(write.path)
         let parsed = write.parsed
         let values = write.values
+        let ifChanged = onlyIfContentChanged ? "WHERE n.checksum IS NOT ?2" : ""
         var statements = [
             SQLStatement("""
                 INSERT INTO changes(path, op, checksum, version, device, at)
                 SELECT ?1, CASE WHEN n.version IS NULL THEN 'created' ELSE 'changed' END, ?2,
                        COALESCE(n.version, (SELECT MAX(version) FROM changes WHERE path = ?1), 0) + 1, ?3, ?4
                 FROM (SELECT 1) LEFT JOIN notes n ON n.path = ?1
-                \(onlyIfContentChanged ? "WHERE n.checksum IS NOT ?2" : "")
+                \(ifChanged)
                 """, [path, .text(write.checksum), .text(device), .integer(now)]),
+            // Runs before the note row changes, so `ifChanged` decides as it did for the change.
+            SQLStatement("""
+                INSERT INTO note_versions(path, version, checksum, device, at, size, origin, bytes)
+                SELECT ?1, (SELECT MAX(version) FROM changes WHERE path = ?1), ?2, ?3, ?4, ?5, ?6, ?7
+                FROM (SELECT 1) LEFT JOIN notes n ON n.path = ?1
+                \(ifChanged)
+                """, [path, .text(write.checksum), .text(device), .integer(now), .integer(write.size),
+                      .text(origin.rawValue), write.bytes.map(SQLValue.blob) ?? .null]),
             SQLStatement("""
                 INSERT INTO notes(path, permalink, title, type, checksum, size, mtime, version, updated_at, updated_by,
                                   frontmatter_state, metadata, folder, permalink_key, title_key, path_key, stem_key)
@@ -76,13 +86,18 @@ enum NoteWriteStatements {
         return statements
     }
 
-    /// Records the deletion and removes every row of the note (nothing when it is not indexed).
-    static func remove(path: String, device: String, at now: Int64) -> [SQLStatement] {
+    /// Records the deletion (in the change feed and the note's history, which stays) and removes
+    /// every other row of the note (nothing when it is not indexed).
+    static func remove(path: String, origin: VersionOrigin, device: String, at now: Int64) -> [SQLStatement] {
         let path = SQLValue.text(path)
         return [SQLStatement("""
                 INSERT INTO changes(path, op, checksum, version, device, at)
                 SELECT path, 'deleted', NULL, version + 1, ?, ? FROM notes WHERE path = ?
-                """, [.text(device), .integer(now), path])]
+                """, [.text(device), .integer(now), path]),
+                SQLStatement("""
+                INSERT INTO note_versions(path, version, checksum, device, at, size, origin, bytes)
+                SELECT path, version + 1, NULL, ?, ?, 0, ?, NULL FROM notes WHERE path = ?
+                """, [.text(device), .integer(now), .text(origin.rawValue), path])]
             + removeChildren(path)
             + [SQLStatement("DELETE FROM notes_fts WHERE rowid = (SELECT id FROM notes WHERE path = ?)", [path]),
                SQLStatement("DELETE FROM notes WHERE path = ?", [path])]

@@ -33,22 +33,32 @@ public struct IndexStamp: Sendable, Hashable {
     }
 }
 
-/// One note to write: its parsed text and the file facts it came from. The SQL values are
-/// worked out when it is made, so bulk indexing does that work on the parsing threads.
+/// One note to write: its exact bytes, their parsed reading and the file facts they came from.
+/// The bytes become the text of the version the write creates (see `NoteIndex.history`). The SQL
+/// values are worked out when it is made, so bulk indexing does that work on the parsing threads.
 public struct NoteWrite: Sendable {
     public let path: String
     public let parsed: ParsedNote
+    /// `Checksum.sha256(bytes)`; reads of the stored text verify it.
     public let checksum: String
     public let size: Int64
     public let mtime: Int64
+    /// nil only for writes through the deprecated text-less `NoteIndex` methods.
+    let bytes: [UInt8]?
     let values: NoteRowValues
 
-    public init(path: String, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64) {
+    /// `checksum` must be `Checksum.sha256(bytes)` (callers have it already for the swap).
+    public init(path: String, bytes: [UInt8], checksum: String, parsed: ParsedNote, mtime: Int64) {
+        self.init(path: path, parsed: parsed, checksum: checksum, size: Int64(bytes.count), mtime: mtime, bytes: bytes)
+    }
+
+    init(path: String, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64, bytes: [UInt8]?) {
         self.path = path
         self.parsed = parsed
         self.checksum = checksum
         self.size = size
         self.mtime = mtime
+        self.bytes = bytes
         values = NoteRowValues(path: path, parsed: parsed)
     }
 }

@@ -103,7 +103,7 @@ enum Schema {
 
     /// Steps after version 1, in order. Each runs in one transaction guarded by the version it
     /// starts from, so two processes migrating at once apply it once.
-    static let migrations: [Migration] = [version2]
+    static let migrations: [Migration] = [version2, version3]
 
     /// Version 2: frontmatter aliases get their own table. Older binaries kept `aliases` in the
     /// metadata JSON, so existing notes' aliases are filled in from there without reading files.
@@ -117,6 +117,29 @@ enum Schema {
         """,
         "CREATE INDEX IF NOT EXISTS note_aliases_key ON note_aliases(alias_key, note_id)",
     ], derived: AliasBackfill.statements)
+
+    /// Version 3: the history. Every version of a note, with its exact bytes, keyed by path (not
+    /// note id) so that a deleted note's versions stay. A deletion is a row without checksum or
+    /// bytes. Nothing is backfilled: the index never had the texts of existing notes, so their
+    /// history starts with their next version.
+    static let version3 = Migration(from: 2, statements: [
+        """
+        CREATE TABLE IF NOT EXISTS note_versions(
+            path TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            checksum TEXT,
+            device TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('save', 'merge', 'restore', 'editor', 'watch', 'scan', 'open', 'index')),
+            bytes BLOB,
+            PRIMARY KEY (path, version))
+        """,
+        // Pruning walks the old versions.
+        "CREATE INDEX IF NOT EXISTS note_versions_at ON note_versions(at)",
+        // Deleted notes, newest first, without walking every version.
+        "CREATE INDEX IF NOT EXISTS note_versions_deleted ON note_versions(at) WHERE checksum IS NULL",
+    ])
 
     /// The version this binary writes.
     static var currentVersion: Int { 1 + migrations.count }

@@ -45,6 +45,8 @@ import Workspace
             "SELECT n.path, a.alias, a.alias_key FROM note_aliases a JOIN notes n ON n.id = a.note_id ORDER BY n.path, a.alias_key",
             "SELECT n.path, f.title, f.body FROM notes_fts f JOIN notes n ON n.id = f.rowid ORDER BY n.path",
             "SELECT path, op, checksum, version, device FROM changes ORDER BY path, version",
+            // The origin differs (`index` for the cold load); the versions and their bytes may not.
+            "SELECT path, version, checksum, device, size, bytes FROM note_versions ORDER BY path, version",
         ]
         return try queries.flatMap { try index.executor.execute(SQLStatement($0)).rows }
     }

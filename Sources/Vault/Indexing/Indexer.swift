@@ -161,8 +161,7 @@ public enum Indexer {
         let stamps = current.map { [path: IndexStamp(size: $0.size, mtime: $0.mtime, checksum: $0.checksum, version: $0.version)] } ?? [:]
         switch prepare(stamp, root: root, stamps: stamps) {
         case .write(let write):
-            return .indexed(try index.upsert(path: path, parsed: write.parsed, checksum: write.checksum,
-                                              size: write.size, mtime: write.mtime, device: device))
+            return .indexed(try index.upsert(write, origin: .scan, device: device))
         case .stamp(let update):
             try index.apply(upserts: [], stampUpdates: [update], device: device)
             return try index.record(path: path).map(FileIndexOutcome.unchanged) ?? .ignored
@@ -205,8 +204,8 @@ public enum Indexer {
             return .stamp(StampUpdate(path: file.relativePath, size: file.size, mtime: file.mtimeNanoseconds))
         }
         let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: file.relativePath)
-        return .write(NoteWrite(path: file.relativePath, parsed: parsed, checksum: checksum,
-                                size: file.size, mtime: file.mtimeNanoseconds))
+        return .write(NoteWrite(path: file.relativePath, bytes: [UInt8](bytes), checksum: checksum, parsed: parsed,
+                                mtime: file.mtimeNanoseconds))
     }
 }
 

@@ -11,25 +11,22 @@ enum Fixture {
 
     static func write(_ path: String, _ text: String) -> NoteWrite {
         let bytes = Array(text.utf8)
-        return NoteWrite(path: path, parsed: NoteParser.parse(text, path: path), checksum: Checksum.sha256(bytes),
-                         size: Int64(bytes.count), mtime: 1_000)
+        return NoteWrite(path: path, bytes: bytes, checksum: Checksum.sha256(bytes), parsed: NoteParser.parse(text, path: path),
+                         mtime: 1_000)
     }
 }
 
 extension NoteIndex {
     /// Upserts `text` as the note at `path`, the way a test wants it: one call.
     @discardableResult
-    func put(_ path: String, _ text: String, device: String = "test") throws -> NoteRecord {
-        let write = Fixture.write(path, text)
-        return try upsert(path: path, parsed: write.parsed, checksum: write.checksum, size: write.size,
-                          mtime: write.mtime, device: device)
+    func put(_ path: String, _ text: String, device: String = "test", origin: VersionOrigin = .scan) throws -> NoteRecord {
+        try upsert(Fixture.write(path, text), origin: origin, device: device)
     }
 
     /// A compare-and-swap save of `text` at `path`.
-    func save(_ path: String, _ text: String, base: Int64, device: String = "test") throws -> SaveOutcome {
-        let write = Fixture.write(path, text)
-        return try save(path: path, baseVersion: base, parsed: write.parsed, checksum: write.checksum,
-                        size: write.size, mtime: write.mtime, device: device)
+    func save(_ path: String, _ text: String, base: Int64, baseChecksum: String? = nil, device: String = "test",
+              origin: VersionOrigin = .save) throws -> SaveOutcome {
+        try save(Fixture.write(path, text), baseVersion: base, baseChecksum: baseChecksum, origin: origin, device: device)
     }
 
     func count(_ table: String) throws -> Int64 {
