@@ -8,7 +8,6 @@ file, and the note must never end mid-line.
 import threading
 import time
 
-import pytest
 
 from harness.no_loss import files_holding, start_bridge, stop, token
 from harness.vault import note_text, vault  # noqa: F401

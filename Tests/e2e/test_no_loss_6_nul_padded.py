@@ -7,7 +7,6 @@ does not, so the file here shows exactly those bytes on a local folder, through 
 import hashlib
 import time
 
-import pytest
 
 from harness.no_loss import index_row, start_bridge, stop
 from harness.vault import note_text, vault  # noqa: F401
