@@ -84,7 +84,7 @@ extension Server {
         case "notebridge.reindex":
             let session = try session()
             let stats = try await Blocking.run("re-indexing", timeout: 3600) {
-                try Indexer.index(root: session.root, into: session.index, device: session.device, mountLag: session.mountLag)
+                try Indexer.index(vault: session)
             }
             monitor?.pollNow()
             return ["added": JSONValue(stats.added), "updated": JSONValue(stats.updated), "removed": JSONValue(stats.removed),

@@ -13,7 +13,7 @@ extension Server {
         do {
             let startSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             let stats = try await Blocking.run("indexing \(session.root.path)", timeout: 3600) {
-                try Indexer.index(root: session.root, into: session.index, device: session.device, mountLag: session.mountLag) { done, total in
+                try Indexer.index(vault: session) { done, total in
                     progress?.report(done: done, total: total)
                 }
             }

@@ -34,6 +34,7 @@ extension Server {
             document.text = document.text.applying(edits, encoding: encoding)
             if let version { document.lspVersion = version }
         }
+        adoptRemoteIfShown(path.relative)
         scheduleDiagnostics(path.relative)
     }
 
@@ -50,12 +51,13 @@ extension Server {
         let item = try params.object("textDocument")
         let session = try session()
         let path = try session.resolve(item)
-        let savedText = try params.optionalString("text")
+        guard documents[path.relative] != nil else { return }
+        adoptRemoteIfShown(path.relative)
         guard let document = documents[path.relative] else { return }
         Task {
             do {
                 let notice = try await Blocking.run("recording \(path.relative)", timeout: session.saveTimeout) {
-                    try self.recordEditorWrite(path, savedText: savedText, document: document, session: session)
+                    try self.recordEditorWrite(path, document: document, session: session)
                 }
                 documents.update(path: path.relative) { $0.notice = notice }
             } catch {
@@ -65,38 +67,53 @@ extension Server {
         }
     }
 
-    /// Blocking: reads what the editor wrote, keeps any overwritten newer version, re-indexes.
-    private func recordEditorWrite(_ path: ResolvedPath, savedText: String?, document: OpenDocument,
-                                   session: VaultContext) throws -> String? {
-        guard let file = try NoteFile.read(path) else { return nil }
-        let current = try session.index.record(path: path.relative)
+    /// After a reload (Helix's `:reload`) the buffer holds the newer version we announced: that
+    /// version is now what the buffer is based on, so it is neither "changed elsewhere" nor
+    /// "replaced" by the next write.
+    func adoptRemoteIfShown(_ path: String) {
+        documents.update(path: path) { document in
+            guard let remote = document.remote, let checksum = remote.checksum, let text = remote.text,
+                  document.text == text else { return }
+            document.base = BaseState(version: remote.version, checksum: checksum, text: text)
+            document.remote = nil
+            document.conflict = nil
+        }
+    }
+
+    /// Blocking: records what the editor wrote through the observe path (compare-and-swap; a
+    /// version the buffer was not based on is kept as a conflict copy from the index's text).
+    private func recordEditorWrite(_ path: ResolvedPath, document: OpenDocument, session: VaultContext) throws -> String? {
+        let saw = Set([document.base?.checksum].compactMap { $0 })
+        var observation = Observation.busy
+        for attempt in 1...4 {
+            // The feed must not announce this write back to its own document.
+            let written = try? NoteFile.read(path)
+            if let written { session.ownWrites.insert(path: path.relative, checksum: written.checksum) }
+            observation = try session.observe(path, by: .editor(saw: saw))
+            guard case .unsettled = observation else { break }
+            if let written { session.ownWrites.remove(path: path.relative, checksum: written.checksum) }
+            Thread.sleep(forTimeInterval: 0.25 * Double(attempt))  // the editor may still be writing
+        }
+        let record: NoteRecord
         var notice: String?
-        // The newer version this write replaced: the index's, or, when a re-index of this very write
-        // (inotify) beat the didSave here, the one the document last heard of.
-        var replaced: (device: String, text: String?)?
-        if let current, current.checksum != file.checksum, current.version != document.base?.version {
-            // Its text is what we read when we heard of it.
-            replaced = (current.updatedBy, document.remote?.checksum == current.checksum ? document.remote?.text : nil)
-        } else if let remote = document.remote, let checksum = remote.checksum, checksum != file.checksum,
-                  checksum != document.base?.checksum {
-            replaced = (remote.device ?? "another device", remote.text)
-        }
-        if let replaced {
-            if let theirs = replaced.text {
-                let copy = ConflictCopy.path(for: path, device: replaced.device, at: Date(), in: session.root)
-                try AtomicFile.write(Array(theirs.utf8), to: copy)
-                notice = "Your editor's save replaced a newer version saved by \(replaced.device); "
-                    + "their text is kept in \(copy.relative)"
-            } else {
-                notice = "Your editor's save replaced a newer version saved by \(replaced.device) that this mount "
-                    + "had not shown yet; check the note's history"
+        switch observation {
+        case .recorded(let recorded, let replaced):
+            record = recorded
+            if let replaced {
+                notice = replaced.copy.map {
+                    "Your editor's save replaced a newer version saved by \(replaced.device); their text is kept in \($0)"
+                } ?? "Your editor's save replaced a newer version saved by \(replaced.device); check the note's history"
             }
+        case .unchanged(let recorded):
+            record = recorded
+        case .older, .unsettled, .missing, .busy:
+            Log.warning("didSave \(path.relative): the editor's write was not recorded (\(observation))")
+            return nil
         }
-        session.ownWrites.insert(path: path.relative, checksum: file.checksum)
-        let record = try session.index.upsert(file, path: path.relative, device: session.device)
-        monitor?.noteKnown(path: path.relative, checksum: file.checksum)
+        monitor?.noteKnown(path: path.relative, checksum: record.checksum)
+        let text = try session.index.currentVersionText(path: path.relative)?.text
         documents.update(path: path.relative) { document in
-            document.base = BaseState(version: record.version, checksum: record.checksum, text: file.text)
+            document.base = BaseState(version: record.version, checksum: record.checksum, text: text ?? document.text)
             document.remote = nil
             document.conflict = nil
         }

@@ -14,6 +14,8 @@ public final class VaultContext: Sendable {
     package let fileSystem: (type: String, isFUSE: Bool, isNetwork: Bool)
     package let freshness: MountFreshness
     package let ownWrites = OwnWrites()
+    /// What this device's view of the folder last showed of each note (see `observe`).
+    package let mountView: MountView
     package let saver: SaveCoordinator
     package let pollInterval: Double
     /// Seconds between stat scans unless configured: 30 on a mount (a scan lists it over the
@@ -55,6 +57,7 @@ public final class VaultContext: Sendable {
         self.settings = settings
         self.fileSystem = fileSystem ?? FileSystemKind.describe(path: root.path)
         self.freshness = freshness
+        mountView = MountView(root: root)
         let isOnMount = self.fileSystem.isFUSE || self.fileSystem.isNetwork
         pollInterval = settings.pollInterval ?? 1
         scanInterval = settings.scanInterval ?? (isOnMount ? 30 : 5)

@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let opened = try VaultContext(settings: vault.settings)
         // Bring the index up to date first (incremental: unchanged files are not opened).
-        _ = try Indexer.index(root: opened.root, into: opened.index, device: opened.device, mountLag: opened.mountLag)
+        _ = try Indexer.index(vault: opened)
         let problems = try opened.index.vaultProblems()
         if json {
             print(Server.report(problems, uri: nil, encoding: .utf16).serializedString())

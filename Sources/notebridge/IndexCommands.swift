@@ -17,7 +17,7 @@ struct IndexCommand: ParsableCommand {
 
     func run() throws {
         let opened = try VaultContext(settings: vault.settings)
-        let stats = try Indexer.index(root: opened.root, into: opened.index, device: opened.device, mountLag: opened.mountLag)
+        let stats = try Indexer.index(vault: opened)
         let seconds = Double(stats.elapsed.components.seconds) + Double(stats.elapsed.components.attoseconds) / 1e18
         if json {
             let result: JSONValue = [

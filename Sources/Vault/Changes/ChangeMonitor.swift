@@ -21,6 +21,8 @@ package final class ChangeMonitor: @unchecked Sendable {
     private let mountLag: MountLag?
     /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
     private let isOpen: @Sendable (String) -> Bool
+    /// With a vault, changed files go through `VaultContext.observe` (the compare-and-swap path).
+    private let vault: VaultContext?
 
     private let lock = NSLock()
     private var lastSeq: Int64 = 0
@@ -49,12 +51,12 @@ package final class ChangeMonitor: @unchecked Sendable {
                              onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.init(root: vault.root, index: vault.index, device: vault.device, ownWrites: vault.ownWrites,
                   pollInterval: vault.pollInterval, scanInterval: vault.scanInterval, mountLag: vault.mountLag,
-                  beforeScan: vault.freshness.refreshAll, isOpen: isOpen, onChanges: onChanges)
+                  beforeScan: vault.freshness.refreshAll, vault: vault, isOpen: isOpen, onChanges: onChanges)
     }
 
     package init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
          scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
-         isOpen: @escaping @Sendable (String) -> Bool = { _ in false },
+         vault: VaultContext? = nil, isOpen: @escaping @Sendable (String) -> Bool = { _ in false },
          onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
         self.root = root
         self.index = index
@@ -66,6 +68,7 @@ package final class ChangeMonitor: @unchecked Sendable {
         self.beforeScan = beforeScan
         self.mountLag = mountLag
         self.isOpen = isOpen
+        self.vault = vault
     }
 
     /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
@@ -188,7 +191,7 @@ package final class ChangeMonitor: @unchecked Sendable {
     private func reindex(_ paths: [String]) async {
         do {
             let (count, newest) = try await track {
-                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites] in
+                try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites, vault] in
                     var count = 0
                     var newest: Int64?
                     for path in paths {
@@ -200,7 +203,11 @@ package final class ChangeMonitor: @unchecked Sendable {
                         if let stamp = NoteFile.stamp(resolved), let record, stamp.size == record.size, stamp.mtime == record.mtime {
                             continue
                         }
-                        _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
+                        if let vault {
+                            guard try Self.observe(path, in: vault) else { continue }
+                        } else {
+                            _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
+                        }
                         count += 1
                         if let mtime = NoteFile.stamp(resolved)?.mtime { newest = max(newest ?? mtime, mtime) }
                     }
@@ -216,11 +223,28 @@ package final class ChangeMonitor: @unchecked Sendable {
         }
     }
 
+    /// One file inotify named, through the observe path; whether the index changed. Bytes not
+    /// settled yet are looked at again shortly (a bounded re-check), and by the next scan.
+    private static func observe(_ path: String, in vault: VaultContext) throws -> Bool {
+        let resolved = try vault.root.resolve(relativePath: path)
+        for attempt in 1...3 {
+            switch try vault.observe(resolved, by: .unknown(origin: .watch)) {
+            case .recorded: return true
+            case .missing(let deleted): return deleted
+            case .unchanged, .older, .busy: return false
+            case .unsettled:
+                if attempt < 3 { Thread.sleep(forTimeInterval: 0.5 * Double(attempt)) }
+            }
+        }
+        return false
+    }
+
     private func scan() async {
         do {
             let stats = try await track {
-                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan, mountLag] in
+                try await Blocking.run("scanning the notes folder", timeout: max(60, scanInterval * 4)) { [root, index, device, beforeScan, mountLag, vault] in
                     beforeScan()
+                    if let vault { return try Indexer.index(vault: vault) }
                     return try Indexer.index(root: root, into: index, device: device, mountLag: mountLag)
                 }
             }

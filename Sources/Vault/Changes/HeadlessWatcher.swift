@@ -28,7 +28,7 @@ public final class HeadlessWatcher: Sendable {
         Log.info("watch: indexing \(vault.root.path) into \(vault.index.executor.location) as \(vault.device)")
         let stats: IndexStats
         do {
-            stats = try Indexer.index(root: vault.root, into: vault.index, device: vault.device, mountLag: vault.mountLag)
+            stats = try Indexer.index(vault: vault)
         } catch {
             Log.error("watch: initial index failed: \(error)")
             return 1
@@ -36,7 +36,8 @@ public final class HeadlessWatcher: Sendable {
         Log.info("watch: \(stats.added) added, \(stats.updated) updated, \(stats.removed) removed, \(stats.unchanged) unchanged "
             + "in \(stats.elapsed); watching (scan every \(Int(scanInterval)) s)")
         let monitor = ChangeMonitor(root: vault.root, index: vault.index, device: vault.device, ownWrites: OwnWrites(),
-                                    pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag) { _ in }
+                                    pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag,
+                                    beforeScan: vault.freshness.refreshAll, vault: vault) { _ in }
         monitor.start(fromSeq: 0)
 
         let stop = DispatchSemaphore(value: 0)

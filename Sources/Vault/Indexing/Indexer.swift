@@ -52,9 +52,18 @@ public enum Indexer {
                        filesPerRound: filesPerRound, coldLoadBudget: ColdLoad.defaultBudget, progress: progress)
     }
 
+    /// Incrementally indexes `vault`'s folder the way a running bridge or watcher must: notes the
+    /// index does not have yet are written in bulk; a changed or missing note the index has goes
+    /// through `VaultContext.observe` (compare-and-swap, lag and overwrite rules), one by one.
+    public static func index(vault: VaultContext,
+                             progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) throws(IndexingError) -> IndexStats {
+        try index(root: vault.root, into: vault.index, device: vault.device, chunkSize: 500, mountLag: vault.mountLag,
+                  filesPerRound: filesPerRound, coldLoadBudget: ColdLoad.defaultBudget, vault: vault, progress: progress)
+    }
+
     /// `index` with the round size and the cold load's budget (see `ColdLoad`) given.
     package static func index(root: VaultRoot, into index: NoteIndex, device: String, chunkSize: Int, mountLag: MountLag?,
-                      filesPerRound: Int, coldLoadBudget: Duration,
+                      filesPerRound: Int, coldLoadBudget: Duration, vault: VaultContext? = nil,
                       progress: (@Sendable (_ done: Int, _ total: Int) -> Void)?) throws(IndexingError) -> IndexStats {
         let clock = ContinuousClock()
         let start = clock.now
@@ -65,25 +74,39 @@ public enum Indexer {
 
         var stats = IndexStats()
         var candidates: [FileStamp] = []
+        var observed: [String] = []     // changed notes the index has, for `vault.observe`
         var seen = Set<String>()
         seen.reserveCapacity(scan.files.count)
         for file in scan.files {
             seen.insert(file.relativePath)
             if let stamp = stamps[file.relativePath], stamp.size == file.size, stamp.mtime == file.mtimeNanoseconds {
                 stats.unchanged += 1
+            } else if let vault, stamps[file.relativePath] != nil {
+                // A file older than the index's record is the mount lagging until the grace passes.
+                if mountLag != nil, file.mtimeNanoseconds < stamps[file.relativePath]!.mtime,
+                   !((try? mayHeal(file.relativePath, vault: vault)) ?? false) {
+                    stats.lagging += 1
+                } else {
+                    observed.append(file.relativePath)
+                }
             } else if mountLag != nil, let stamp = stamps[file.relativePath], file.mtimeNanoseconds < stamp.mtime {
                 stats.lagging += 1
             } else {
                 candidates.append(file)
             }
         }
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        let graceNanoseconds = mountLag.map { Int64($0.removalGrace.components.seconds) * 1_000_000_000 } ?? 0
+        var missing = stamps.keys.filter { path in
+            !seen.contains(path) && !scan.unreadableFolders.contains(where: { path.hasPrefix($0 + "/") })
+        }.sorted()
         var removals: [String] = []
-        for (path, stamp) in stamps where !seen.contains(path) && !scan.unreadableFolders.contains(where: { path.hasPrefix($0 + "/") }) {
-            if now - stamp.mtime < graceNanoseconds { stats.lagging += 1 } else { removals.append(path) }
+        if vault == nil {
+            let now = Int64(Date().timeIntervalSince1970 * 1e9)
+            let graceNanoseconds = (mountLag?.graceMilliseconds ?? 0) * 1_000_000
+            for path in missing {
+                if now - stamps[path]!.mtime < graceNanoseconds { stats.lagging += 1 } else { removals.append(path) }
+            }
+            missing = []
         }
-        removals.sort()
 
         let total = candidates.count + removals.count
         progress?(0, total)
@@ -129,6 +152,10 @@ public enum Indexer {
             throw .index(error)
         }
         stats.removed = removals.count
+        if let vault {
+            try observe(observed, missing: missing, in: vault, stats: &stats)
+            removeAbandoned(scan.temporaries, in: vault)
+        }
         progress?(total, total)
         stats.elapsed = clock.now - start
         return stats
@@ -152,16 +179,34 @@ public enum Indexer {
         let path = file.relative
         let name = path.split(separator: "/").last.map(String.init) ?? path
         var info = stat()
-        let exists = lstat(file.absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        let statResult = lstat(file.absolute, &info), statError = errno
+        let exists = statResult == 0 && (info.st_mode & S_IFMT) == S_IFREG
         guard exists, VaultScanner.isNoteFileName(name) else {
-            return try index.remove(path: path, device: device) ? .removed : .ignored
+            // Gone only when the root itself answers (ENOTCONN/EIO on a mount is not "deleted"),
+            // and only the version the index holds now (compare-and-swap).
+            guard statResult == 0 || statError == ENOENT, access(root, R_OK) == 0, let current = try index.record(path: path) else {
+                return .ignored
+            }
+            if case .deleted = try index.deleteIfVersion(path: path, baseVersion: current.version, device: device, origin: .scan) {
+                return .removed
+            }
+            return .ignored
         }
         let stamp = FileStamp(relativePath: path, size: Int64(info.st_size), mtimeNanoseconds: info.mtimeNanoseconds)
         let current = try index.record(path: path)
         let stamps = current.map { [path: IndexStamp(size: $0.size, mtime: $0.mtime, checksum: $0.checksum, version: $0.version)] } ?? [:]
         switch prepare(stamp, root: root, stamps: stamps) {
         case .write(let write):
-            return .indexed(try index.upsert(write, origin: .scan, device: device))
+            // Bytes of an older version are a lagging mount, never the newest version; others
+            // replace the version read just now by compare-and-swap (see `VaultContext.observe`).
+            if let current, try index.knownVersion(path: path, checksum: write.checksum) != nil {
+                return .unchanged(current)
+            }
+            switch try index.recordObserved(write, replacing: current?.version ?? 0, baseChecksum: current?.checksum,
+                                            origin: .scan, device: device) {
+            case .won(let record): return .indexed(record)
+            case .lost(let now): return now.map(FileIndexOutcome.unchanged) ?? .ignored
+            }
         case .stamp(let update):
             try index.apply(upserts: [], stampUpdates: [update], device: device)
             return try index.record(path: path).map(FileIndexOutcome.unchanged) ?? .ignored

@@ -1,0 +1,141 @@
+import Foundation
+import Index
+import Notes
+import Support
+import Workspace
+
+/// What `VaultContext.observe` made of a note file seen changed.
+package enum Observation: Sendable, Equatable {
+    /// The index already holds these bytes (only the file's size and mtime may have changed).
+    case unchanged(NoteRecord)
+    /// The file shows an older version of the note: the mount lags (or an old copy was put
+    /// back). Nothing recorded; the index keeps `current`.
+    case older(NoteVersionInfo, current: NoteRecord)
+    /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
+    case unsettled(NoteFileUnsettled)
+    /// The file's bytes became the note's newest version. `replaced`: the version they replaced
+    /// that their writer never saw, with the conflict copy holding its text.
+    case recorded(NoteRecord, replaced: ReplacedVersion?)
+    /// No file. `deleted`: the index's version was removed (only when the folder was reachable
+    /// and the version's grace had passed).
+    case missing(deleted: Bool)
+    /// The index kept moving under us (every compare-and-swap lost): look again later.
+    case busy
+}
+
+/// A version overwritten by a writer that never saw it, kept as a conflict copy.
+package struct ReplacedVersion: Sendable, Equatable {
+    package var version: Int64
+    package var device: String
+    /// Relative path of the conflict copy; nil when the index has no text for it.
+    package var copy: String?
+}
+
+/// Who wrote the bytes being observed, which decides what they may replace without a copy.
+package enum ObservedWriter: Sendable {
+    /// An editor that writes files itself, whose buffer was based on these checksums (didSave).
+    case editor(saw: Set<String>)
+    /// Someone unknown: inotify, `notebridge watch` or a scan (`origin` says which). What they
+    /// saw is what this mount last showed.
+    case unknown(origin: VersionOrigin)
+
+    var origin: VersionOrigin {
+        switch self {
+        case .editor: .editor
+        case .unknown(let origin): origin
+        }
+    }
+}
+
+extension VaultContext {
+    /// The one way a note file seen changed enters the index (inotify, scans, `notebridge watch`,
+    /// an editor's didSave). A settled read only; bytes the index holds are nothing new; bytes of
+    /// an older version are the mount lagging (until the grace passes: then the file wins, see
+    /// `heal`); other bytes become the newest version by compare-and-swap against the version
+    /// they replaced, whose text is kept as a conflict copy when their writer never saw it.
+    package func observe(_ path: ResolvedPath, by writer: ObservedWriter) throws -> Observation {
+        for _ in 0..<4 {
+            let file: NoteFile?
+            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled(unsettled) }
+            guard let file else { return try observeMissing(path.relative, origin: writer.origin) }
+            let current = try index.record(path: path.relative)
+            defer { mountView.showed(path: path.relative, checksum: file.checksum) }
+            if let current, current.checksum == file.checksum {
+                if current.size != file.size || current.mtime != file.mtime {
+                    try index.apply(upserts: [], stampUpdates: [StampUpdate(path: path.relative, size: file.size, mtime: file.mtime)],
+                                    device: device)
+                }
+                return .unchanged(current)
+            }
+            var healing = false
+            if let current, case .unknown = writer, let known = try index.knownVersion(path: path.relative, checksum: file.checksum),
+               known.version < current.version {
+                guard try graceHasPassed(for: current) else { return .older(known, current: current) }
+                healing = true
+            }
+            let replaced = try current.flatMap { current throws -> NoteVersion? in
+                try healing || !wasSeen(current, path: path.relative, by: writer) ? index.currentVersionText(path: path.relative) : nil
+            }
+            let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
+                                  parsed: NoteParser.parse(file.text, path: path.relative), mtime: file.mtime)
+            switch try index.recordObserved(write, replacing: current?.version ?? 0, baseChecksum: current?.checksum,
+                                            origin: healing ? .scan : writer.origin, device: device) {
+            case .won(let record):
+                guard let current, let replaced, replaced.info.version == current.version else { return .recorded(record, replaced: nil) }
+                return .recorded(record, replaced: try keepCopy(of: replaced, beside: path))
+            case .lost:
+                continue  // the index moved on: read the file again and compare with the new current version
+            }
+        }
+        return .busy
+    }
+
+    /// A note the index has whose file is gone: removed (compare-and-swap on the version) only
+    /// when the folder is reachable and lists, and the version is older than the grace.
+    package func observeMissing(_ path: String, origin: VersionOrigin) throws -> Observation {
+        mountView.forget(path: path)
+        guard let current = try index.record(path: path) else { return .missing(deleted: false) }
+        guard mountView.folderLists(path), try graceHasPassed(for: current) else { return .missing(deleted: false) }
+        if let resolved = try? root.resolve(relativePath: path), NoteFile.stamp(resolved) != nil { return .missing(deleted: false) }
+        switch try index.deleteIfVersion(path: path, baseVersion: current.version, device: device, origin: origin) {
+        case .deleted: return .missing(deleted: true)
+        case .lost: return .missing(deleted: false)
+        }
+    }
+
+    /// Whether a mount has had time to show `current`: at once on a local disk; on a mount after
+    /// the grace, counted from when the index recorded it (shorter for this device's own
+    /// writes, which go through this mount: only a save still under way may not show yet).
+    func graceHasPassed(for current: NoteRecord) throws -> Bool {
+        guard let lag = mountLag else { return true }
+        let at = try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
+        let grace = current.updatedBy == device ? Int64((saveTimeout + 2) * 1000) : lag.graceMilliseconds
+        return Int64(Date().timeIntervalSince1970 * 1000) - at >= grace
+    }
+
+    /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
+    /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
+    /// it, or this mount showed it — or, when nothing is known, it is older than the grace.
+    private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter) throws -> Bool {
+        if current.updatedBy == device { return true }
+        switch writer {
+        case .editor(let saw): return saw.contains(current.checksum)
+        case .unknown:
+            if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
+            return try graceHasPassed(for: current)
+        }
+    }
+
+    /// Writes the replaced version's text beside the note; nil for an empty version (nothing to keep).
+    private func keepCopy(of replaced: NoteVersion, beside path: ResolvedPath) throws -> ReplacedVersion? {
+        var kept = ReplacedVersion(version: replaced.info.version, device: replaced.info.device, copy: nil)
+        guard let bytes = replaced.bytes else { return kept }
+        if bytes.isEmpty { return nil }
+        let copy = ConflictCopy.path(for: path, device: replaced.info.device, at: Date(), in: root)
+        try AtomicFile.write(bytes, to: copy)
+        kept.copy = copy.relative
+        Log.info("\(path.relative): a write replaced version \(replaced.info.version) by \(replaced.info.device) "
+            + "that its writer never saw; that text is kept in \(copy.relative)")
+        return kept
+    }
+}

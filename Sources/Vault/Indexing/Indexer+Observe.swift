@@ -1,0 +1,65 @@
+import Foundation
+import Index
+import Support
+import Workspace
+
+extension Indexer {
+    /// The scan's changed and missing notes that the index has, each through `vault.observe`.
+    static func observe(_ changed: [String], missing: [String], in vault: VaultContext,
+                        stats: inout IndexStats) throws(IndexingError) {
+        for path in changed {
+            switch try observing(path, { try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .scan)) }) {
+            case .unchanged: stats.unchanged += 1
+            case .older: stats.lagging += 1
+            case .recorded: stats.updated += 1
+            case .unsettled, .busy, nil: stats.unreadable.append(path)
+            case .missing(let deleted): if deleted { stats.removed += 1 } else { stats.lagging += 1 }
+            }
+        }
+        // An unreachable root (a mount gone, ENOTCONN, EIO) lists nothing: that deletes nothing.
+        guard !missing.isEmpty, vault.mountView.isReachable else {
+            stats.lagging += missing.count
+            return
+        }
+        for path in missing {
+            if case .missing(deleted: true) = try observing(path, { try vault.observeMissing(path, origin: .scan) }) {
+                stats.removed += 1
+            } else {
+                stats.lagging += 1
+            }
+        }
+    }
+
+    /// One note's observation; an index failure stops the scan, any other (EIO reading the
+    /// file, a bad path) leaves that note as it was (nil).
+    private static func observing(_ path: String, _ body: () throws -> Observation) throws(IndexingError) -> Observation? {
+        do {
+            return try body()
+        } catch let error as SQLError {
+            throw .index(error)
+        } catch {
+            Log.warning("scan: \(path): \(error)")
+            return nil
+        }
+    }
+
+    /// Whether a file older than the index's record may be read: the mount had the grace to show
+    /// the index's version, so the file may win (see `VaultContext.observe`).
+    static func mayHeal(_ path: String, vault: VaultContext) throws -> Bool {
+        guard let current = try vault.index.record(path: path) else { return true }
+        return try vault.graceHasPassed(for: current)
+    }
+
+    /// Removes save temporaries older than any save can take (a save gives up after its
+    /// timeout): a bridge killed mid-save left them. Never a note: only `.*.nb-tmp-*` names.
+    static func removeAbandoned(_ temporaries: [FileStamp], in vault: VaultContext) {
+        let now = Int64(Date().timeIntervalSince1970 * 1e9)
+        let oldest = now - Int64((vault.saveTimeout + 5) * 1e9)
+        for temporary in temporaries where temporary.mtimeNanoseconds < oldest {
+            guard let path = try? vault.root.resolve(relativePath: temporary.relativePath) else { continue }
+            if unlink(path.absolute) == 0 {
+                Log.info("removed \(temporary.relativePath), left by a save that never finished")
+            }
+        }
+    }
+}
