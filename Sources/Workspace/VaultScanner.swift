@@ -18,8 +18,6 @@ public struct FileStamp: Sendable, Hashable {
 public struct VaultScan: Sendable, Hashable {
     public var files: [FileStamp]
     public var unreadableFolders: [String]
-    /// Temporary files of saves (`.*.nb-tmp-*`): a crashed save leaves one behind.
-    public var temporaries: [FileStamp] = []
 }
 
 public enum VaultScanError: Error, Sendable, Equatable {
@@ -66,16 +64,9 @@ public enum VaultScanner {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
                 }
+                guard !name.hasPrefix(".") else { continue }
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 var info = stat()
-                if name.hasPrefix(".") {
-                    if name.contains(".nb-tmp-"), fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                       info.st_mode & S_IFMT == S_IFREG {
-                        scan.temporaries.append(FileStamp(relativePath: relative, size: Int64(info.st_size),
-                                                          mtimeNanoseconds: info.mtimeNanoseconds))
-                    }
-                    continue
-                }
                 guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:

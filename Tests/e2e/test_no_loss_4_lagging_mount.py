@@ -18,8 +18,6 @@ ORIGINAL = "---\ntitle: Lagging\n---\n\n" + "".join(f"line {k}: original\n" for 
 NOTICE_WITHIN = 8  # inotify, or the 2 s scan, has long run by then
 
 
-@pytest.mark.xfail(strict=True, raises=TimeoutError, reason="issue 14 #4: a write seen on a lagging mount goes inotify/scan -> "
-                   "Indexer.indexFile -> upsert, with no compare-and-swap and no lag check: B's version is reverted")
 def test_an_old_text_written_on_a_lagging_mount_does_not_revert_another_devices_save(mount_factory, hrana_server):  # noqa: F811
     mount_a = mount_factory("device-a")
     mount_b = mount_factory("device-b", write_back="20s")  # B's upload stays in its cache during the test (<= 19 s)

@@ -19,9 +19,6 @@ ORIGINAL = "---\ntitle: Wedged\n---\n\nline 0: original\n"
 SCAN_INTERVAL = 2
 
 
-@pytest.mark.xfail(strict=True, raises=TimeoutError, reason="issue 14 #5: after a commit the bridge never heard of, the index "
-                   "names bytes no file has; scans call the older file 'lagging', opens stay stale and saves "
-                   "fail for good; the crash's .nb-tmp-* file is never removed")
 def test_an_index_entry_naming_bytes_no_file_has_heals_and_no_temp_file_stays(mount_factory, hrana_server):  # noqa: F811
     mount = mount_factory("device-a")
 

@@ -1,4 +1,3 @@
-import Foundation
 import Index
 import Support
 import Workspace
@@ -48,18 +47,5 @@ extension Indexer {
     static func mayHeal(_ path: String, vault: VaultContext) throws -> Bool {
         guard let current = try vault.index.record(path: path) else { return true }
         return try vault.graceHasPassed(for: current)
-    }
-
-    /// Removes save temporaries older than any save can take (a save gives up after its
-    /// timeout): a bridge killed mid-save left them. Never a note: only `.*.nb-tmp-*` names.
-    static func removeAbandoned(_ temporaries: [FileStamp], in vault: VaultContext) {
-        let now = Int64(Date().timeIntervalSince1970 * 1e9)
-        let oldest = now - Int64((vault.saveTimeout + 5) * 1e9)
-        for temporary in temporaries where temporary.mtimeNanoseconds < oldest {
-            guard let path = try? vault.root.resolve(relativePath: temporary.relativePath) else { continue }
-            if unlink(path.absolute) == 0 {
-                Log.info("removed \(temporary.relativePath), left by a save that never finished")
-            }
-        }
     }
 }

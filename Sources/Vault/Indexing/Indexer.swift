@@ -152,10 +152,7 @@ public enum Indexer {
             throw .index(error)
         }
         stats.removed = removals.count
-        if let vault {
-            try observe(observed, missing: missing, in: vault, stats: &stats)
-            removeAbandoned(scan.temporaries, in: vault)
-        }
+        if let vault { try observe(observed, missing: missing, in: vault, stats: &stats) }
         progress?(total, total)
         stats.elapsed = clock.now - start
         return stats
