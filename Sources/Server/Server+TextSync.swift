@@ -84,12 +84,14 @@ extension Server {
     /// version the buffer was not based on is kept as a conflict copy from the index's text).
     private func recordEditorWrite(_ path: ResolvedPath, document: OpenDocument, session: VaultContext) throws -> String? {
         let saw = Set([document.base?.checksum].compactMap { $0 })
+        var heard: [String: String] = [:]
+        if let remote = document.remote, let checksum = remote.checksum, let text = remote.text { heard[checksum] = text }
         var observation = Observation.busy
         for attempt in 1...4 {
             // The feed must not announce this write back to its own document.
             let written = try? NoteFile.read(path)
             if let written { session.ownWrites.insert(path: path.relative, checksum: written.checksum) }
-            observation = try session.observe(path, by: .editor(saw: saw))
+            observation = try session.observe(path, by: .editor(saw: saw, heard: heard))
             guard case .unsettled = observation else { break }
             if let written { session.ownWrites.remove(path: path.relative, checksum: written.checksum) }
             Thread.sleep(forTimeInterval: 0.25 * Double(attempt))  // the editor may still be writing

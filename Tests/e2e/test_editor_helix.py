@@ -122,6 +122,47 @@ def test_helix_write_is_recorded_in_the_index_through_did_save(hx, tmp_path, vau
     assert "Platypus sightings." in (vault[0] / "broken.md").read_text()
 
 
+def save_from_another_device(vault, text: str) -> None:
+    """A second bridge on the same folder ("laptop") saves `text` over alpha.md."""
+    root, database, _ = vault
+    other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
+    try:
+        other.initialize(root)
+        other.wait_indexed()
+        base = other.request("notes/open", {"path": "alpha.md"})
+        assert other.request("notes/save", {"path": "alpha.md", "text": text,
+                                            "baseVersion": base["version"]})["status"] == "saved"
+    finally:
+        other.shutdown()
+        other.close()
+
+
+def test_helix_clean_buffer_then_reload_and_write_is_neither_dirty_nor_an_overwrite(hx, tmp_path, vault, notebridge_bin):
+    root, _, _ = vault
+    theirs = ALPHA.replace("second line\n", "second line, from the laptop\n")
+    with start_helix(tmp_path, vault, "alpha.md") as session:
+        save_from_another_device(vault, theirs)
+        # A clean buffer is told the note changed elsewhere, not that unsaved edits will conflict.
+        session.wait_for_log('"code":"changed-elsewhere"')
+        assert '"code":"changed-elsewhere-dirty"' not in session.log_text()
+
+        mark = len(session.screen)
+        session.send(":reload" + ENTER)
+        session.wait_for_log('"text":", from the laptop"')  # the reload's change reached the bridge
+        # The reloaded buffer is the laptop's version: its notice goes, and a write replaces nothing.
+        wait_until(lambda: session.log_text().rfind('"diagnostics":[]') > session.log_text().rfind('"changed-elsewhere"'),
+                   timeout=10, what="the changed-elsewhere diagnostic cleared after the reload")
+        mark = len(session.screen)
+        session.send(":write" + ENTER)
+        session.wait_for_screen("written", since=mark)
+        session.wait_for_log('"method":"textDocument/didSave"')
+        assert session.quit() == 0
+    log = session.log_text()
+    assert '"code":"overwrote-newer"' not in log and '"code":"changed-elsewhere-dirty"' not in log
+    assert (root / "alpha.md").read_text() == theirs
+    assert not list(root.glob("alpha.conflict-*.md"))
+
+
 def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tmp_path, vault, notebridge_bin):
     root, database, _ = vault
     with start_helix(tmp_path, vault, "alpha.md") as session:

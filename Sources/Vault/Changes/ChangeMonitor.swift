@@ -81,15 +81,16 @@ package final class ChangeMonitor: @unchecked Sendable {
         do {
             watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
-                // An editor that writes files itself (Helix, VS Code) may be seen mid-write (the file
-                // briefly gone or partial); its didSave follows and records the write. Give it time.
+                // An editor that writes files itself (Helix, VS Code) may be seen mid-write; its
+                // didSave follows and records the write knowing what the buffer was based on
+                // (inotify does not). Give it time; other writers of an open note come after.
                 let (settling, now) = paths.reduce(into: ([String](), [String]())) { split, path in
                     if self.isOpen(path) { split.0.append(path) } else { split.1.append(path) }
                 }
                 if !now.isEmpty { Task { await self.reindex(now) } }
                 if !settling.isEmpty {
                     Task {
-                        try? await Task.sleep(for: .milliseconds(750))
+                        try? await Task.sleep(for: .milliseconds(1500))
                         await self.reindex(settling)
                     }
                 }

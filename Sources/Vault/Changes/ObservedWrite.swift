@@ -33,8 +33,9 @@ package struct ReplacedVersion: Sendable, Equatable {
 
 /// Who wrote the bytes being observed, which decides what they may replace without a copy.
 package enum ObservedWriter: Sendable {
-    /// An editor that writes files itself, whose buffer was based on these checksums (didSave).
-    case editor(saw: Set<String>)
+    /// An editor that writes files itself, whose buffer was based on these checksums (didSave);
+    /// `heard` holds texts its document heard of by checksum, for a version the index has no text of.
+    case editor(saw: Set<String>, heard: [String: String] = [:])
     /// Someone unknown: inotify, `notebridge watch` or a scan (`origin` says which). What they
     /// saw is what this mount last showed.
     case unknown(origin: VersionOrigin)
@@ -74,7 +75,8 @@ extension VaultContext {
                 healing = true
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
-                try healing || !wasSeen(current, path: path.relative, by: writer) ? index.currentVersionText(path: path.relative) : nil
+                try healing || !wasSeen(current, path: path.relative, by: writer)
+                    ? index.version(path: path.relative, version: current.version) : nil
             }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
                                   parsed: NoteParser.parse(file.text, path: path.relative), mtime: file.mtime)
@@ -82,7 +84,7 @@ extension VaultContext {
                                             origin: healing ? .scan : writer.origin, device: device) {
             case .won(let record):
                 guard let current, let replaced, replaced.info.version == current.version else { return .recorded(record, replaced: nil) }
-                return .recorded(record, replaced: try keepCopy(of: replaced, beside: path))
+                return .recorded(record, replaced: try keepCopy(of: withText(replaced, heardBy: writer), beside: path))
             case .lost:
                 continue  // the index moved on: read the file again and compare with the new current version
             }
@@ -119,11 +121,21 @@ extension VaultContext {
     private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter) throws -> Bool {
         if current.updatedBy == device { return true }
         switch writer {
-        case .editor(let saw): return saw.contains(current.checksum)
+        case .editor(let saw, _): return saw.contains(current.checksum)
         case .unknown:
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
             return try graceHasPassed(for: current)
         }
+    }
+
+    /// `version` with the text the writer's document heard of it when the index has none
+    /// (a version written before the history kept texts).
+    private func withText(_ version: NoteVersion, heardBy writer: ObservedWriter) -> NoteVersion {
+        guard version.bytes == nil, case .editor(_, let heard) = writer, let checksum = version.info.checksum,
+              let text = heard[checksum] else { return version }
+        var withText = version
+        withText.bytes = Array(text.utf8)
+        return withText
     }
 
     /// Writes the replaced version's text beside the note; nil for an empty version (nothing to keep).
