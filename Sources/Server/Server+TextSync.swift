@@ -101,13 +101,16 @@ extension Server {
         switch observation {
         case .recorded(let recorded, let replaced):
             record = recorded
-            if let replaced {
-                notice = replaced.copy.map {
-                    "Your editor's save replaced a newer version saved by \(replaced.device); their text is kept in \($0)"
-                } ?? "Your editor's save replaced a newer version saved by \(replaced.device); check the note's history"
-            }
+            notice = replaced.map(Self.overwriteNotice)
         case .unchanged(let recorded):
             record = recorded
+            // Another observer (a second bridge on this folder, inotify) recorded this write first,
+            // without knowing the buffer never showed the version the document last heard of.
+            if let remote = document.remote, let checksum = remote.checksum, checksum != recorded.checksum,
+               !saw.contains(checksum), let replaced = try session.keepReplaced(version: remote.version, of: path,
+                                                                                  by: .editor(saw: saw, heard: heard)) {
+                notice = Self.overwriteNotice(replaced)
+            }
         case .older, .unsettled, .missing, .busy:
             Log.warning("didSave \(path.relative): the editor's write was not recorded (\(observation))")
             return nil
@@ -120,6 +123,11 @@ extension Server {
             document.conflict = nil
         }
         return notice
+    }
+
+    private static func overwriteNotice(_ replaced: ReplacedVersion) -> String {
+        replaced.copy.map { "Your editor's save replaced a newer version saved by \(replaced.device); their text is kept in \($0)" }
+            ?? "Your editor's save replaced a newer version saved by \(replaced.device); check the note's history"
     }
 
     /// Reads the file and the index for a newly opened document: what its buffer is based on.

@@ -164,22 +164,13 @@ def test_helix_clean_buffer_then_reload_and_write_is_neither_dirty_nor_an_overwr
 
 
 def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tmp_path, vault, notebridge_bin):
-    root, database, _ = vault
+    root, _, _ = vault
     with start_helix(tmp_path, vault, "alpha.md") as session:
         session.send("ggjjjjjjA" + ", edited in Helix!" + ESC)
         session.wait_for_log('"text":"!"')  # Helix sends a change per key: the last one reached the bridge
 
         theirs = ALPHA.replace("second line\n", "second line, from the laptop\n")
-        other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
-        try:
-            other.initialize(root)
-            other.wait_indexed()
-            base = other.request("notes/open", {"path": "alpha.md"})
-            assert other.request("notes/save", {"path": "alpha.md", "text": theirs,
-                                                "baseVersion": base["version"]})["status"] == "saved"
-        finally:
-            other.shutdown()
-            other.close()
+        save_from_another_device(vault, theirs)
         session.wait_for_log('"code":"changed-elsewhere-dirty"')
 
         # Helix sees the file changed under it and wants :write! to overwrite it.

@@ -225,19 +225,13 @@ package final class ChangeMonitor: @unchecked Sendable {
     }
 
     /// One file inotify named, through the observe path; whether the index changed. Bytes not
-    /// settled yet are looked at again shortly (a bounded re-check), and by the next scan.
+    /// settled yet are left for the writer's next event (close-write) and the next scan.
     private static func observe(_ path: String, in vault: VaultContext) throws -> Bool {
-        let resolved = try vault.root.resolve(relativePath: path)
-        for attempt in 1...3 {
-            switch try vault.observe(resolved, by: .unknown(origin: .watch)) {
-            case .recorded: return true
-            case .missing(let deleted): return deleted
-            case .unchanged, .older, .busy: return false
-            case .unsettled:
-                if attempt < 3 { Thread.sleep(forTimeInterval: 0.5 * Double(attempt)) }
-            }
+        switch try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .watch)) {
+        case .recorded: true
+        case .missing(let deleted): deleted
+        case .unchanged, .older, .busy, .unsettled: false
         }
-        return false
     }
 
     private func scan() async {

@@ -11,8 +11,8 @@ package enum Observation: Sendable, Equatable {
     /// The file shows an older version of the note: the mount lags (or an old copy was put
     /// back). Nothing recorded; the index keeps `current`.
     case older(NoteVersionInfo, current: NoteRecord)
-    /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
-    case unsettled(NoteFileUnsettled)
+    /// Bytes that may not be a version anyone finished writing (why): nothing recorded; look again later.
+    case unsettled(String)
     /// The file's bytes became the note's newest version. `replaced`: the version they replaced
     /// that their writer never saw, with the conflict copy holding its text.
     case recorded(NoteRecord, replaced: ReplacedVersion?)
@@ -56,9 +56,14 @@ extension VaultContext {
     /// they replaced, whose text is kept as a conflict copy when their writer never saw it.
     package func observe(_ path: ResolvedPath, by writer: ObservedWriter) throws -> Observation {
         for _ in 0..<4 {
+            // The size the folder lists: after a crash rclone can list the right size and serve fewer bytes.
+            let listed = NoteFile.stamp(path)
             let file: NoteFile?
-            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled(unsettled) }
+            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled("\(unsettled)") }
             guard let file else { return try observeMissing(path.relative, origin: writer.origin) }
+            if let listed, listed.size != file.size {
+                return .unsettled("\(path.relative): \(file.size) bytes read, \(listed.size) listed")
+            }
             let current = try index.record(path: path.relative)
             defer { mountView.showed(path: path.relative, checksum: file.checksum) }
             if let current, current.checksum == file.checksum {
@@ -126,6 +131,13 @@ extension VaultContext {
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
             return try graceHasPassed(for: current)
         }
+    }
+
+    /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
+    /// what `writer`'s document heard of it): for a write another observer recorded first.
+    package func keepReplaced(version: Int64, of path: ResolvedPath, by writer: ObservedWriter) throws -> ReplacedVersion? {
+        guard let replaced = try index.version(path: path.relative, version: version), !replaced.info.isDeletion else { return nil }
+        return try keepCopy(of: withText(replaced, heardBy: writer), beside: path)
     }
 
     /// `version` with the text the writer's document heard of it when the index has none
