@@ -70,9 +70,9 @@ def vault(tmp_path, notebridge_bin):
     return root, database, home
 
 
-def start_helix(tmp_path, vault, note: str) -> HelixSession:
+def start_helix(tmp_path, vault, note: str, extra_env: dict[str, str] | None = None) -> HelixSession:
     root, _, home = vault
-    session = HelixSession.start(root / note, cwd=root, log_file=tmp_path / "hx.log", env=isolated_env(home))
+    session = HelixSession.start(root / note, cwd=root, log_file=tmp_path / "hx.log", env=isolated_env(home, extra_env))
     try:
         # The bridge has the document open and has indexed the root.
         session.wait_for_log('"kind":"end"', timeout=20)

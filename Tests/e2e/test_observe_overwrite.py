@@ -11,24 +11,14 @@ import json
 import os
 import subprocess
 
-import pytest
-
-from harness.editors import ENTER, ESC, HelixSession, editor_path, isolated_env
+from harness.editors import ENTER, ESC, HelixSession
 from harness.fixtures import bucket, mount_factory, mount_options, s3, s3_server  # noqa: F401
 from harness.lsp import notebridge_binary
 from harness.no_loss import index_row, start_bridge, stop, token
 from harness.polling import wait_until
-from test_editor_helix import SNIPPET
+from test_editor_helix import SNIPPET, hx, start_helix  # noqa: F401
 
 ORIGINAL = "---\ntitle: Race\n---\n\n# Race\n\nline 0: original\n"
-
-
-@pytest.fixture(scope="module")
-def hx():
-    try:
-        return editor_path("hx")
-    except (RuntimeError, OSError, subprocess.TimeoutExpired) as error:
-        pytest.skip(f"Helix 25.01 could not be installed by scripts/install-editors.sh: {error}")
 
 
 def helix_on_mount(tmp_path, mount, hrana_server, note: str) -> HelixSession:
@@ -41,16 +31,8 @@ def helix_on_mount(tmp_path, mount, hrana_server, note: str) -> HelixSession:
             "--poll-interval", "0.3", "--rclone-rc", mount.rc_url]
     snippet = snippet.replace('args = ["serve", "--root", "/home/you/notes"]', "args = " + json.dumps(args))
     (config / "languages.toml").write_text(snippet)
-    env = isolated_env(home, {"TURSO_AUTH_TOKEN": hrana_server.token, "RCLONE_RC_USER": mount.rc_user,
-                              "RCLONE_RC_PASS": mount.rc_pass})
-    session = HelixSession.start(mount.mountpoint / note, cwd=mount.mountpoint, log_file=tmp_path / "hx.log", env=env)
-    try:
-        session.wait_for_log('"kind":"end"', timeout=60)
-        session.wait_for_log('"method":"textDocument/publishDiagnostics"', timeout=30)
-    except BaseException:
-        session.close()
-        raise
-    return session
+    env = {"TURSO_AUTH_TOKEN": hrana_server.token, "RCLONE_RC_USER": mount.rc_user, "RCLONE_RC_PASS": mount.rc_pass}
+    return start_helix(tmp_path, (mount.mountpoint, hrana_server.url, home), note, env)
 
 
 def history(mount, hrana_server, path: str) -> list[dict]:

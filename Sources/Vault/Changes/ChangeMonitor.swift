@@ -189,12 +189,15 @@ package final class ChangeMonitor: @unchecked Sendable {
 
     /// Re-indexes files inotify named, skipping those whose size and mtime the index already has
     /// (that also skips our own saves without opening the files).
-    private func reindex(_ paths: [String]) async {
+    /// Files still unsettled are looked at again a little later, `attempt` up to 4 times (then the
+    /// scan finds them).
+    private func reindex(_ paths: [String], attempt: Int = 1) async {
         do {
-            let (count, newest) = try await track {
+            let (count, newest, unsettled) = try await track {
                 try await Blocking.run("re-indexing changed files", timeout: 60) { [root, index, device, ownWrites, vault] in
                     var count = 0
                     var newest: Int64?
+                    var unsettled: [String] = []
                     for path in paths {
                         let resolved = try root.resolve(relativePath: path)
                         if let stamp = NoteFile.stamp(resolved), ownWrites.isOurs(path: path, size: stamp.size, mtime: stamp.mtime) {
@@ -205,14 +208,25 @@ package final class ChangeMonitor: @unchecked Sendable {
                             continue
                         }
                         if let vault {
-                            guard try Self.observe(path, in: vault) else { continue }
+                            do {
+                                guard try Self.observe(path, in: vault) else { continue }
+                            } catch is Unsettled {
+                                unsettled.append(path)
+                                continue
+                            }
                         } else {
                             _ = try Indexer.indexFile(root: root, path: path, into: index, device: device)
                         }
                         count += 1
                         if let mtime = NoteFile.stamp(resolved)?.mtime { newest = max(newest ?? mtime, mtime) }
                     }
-                    return (count, newest)
+                    return (count, newest, unsettled)
+                }
+            }
+            if !unsettled.isEmpty, attempt < 4 {
+                Task {
+                    try? await Task.sleep(for: .milliseconds(300 * attempt))
+                    await self.reindex(unsettled, attempt: attempt + 1)
                 }
             }
             record(error: nil, reindexed: count,
@@ -227,12 +241,21 @@ package final class ChangeMonitor: @unchecked Sendable {
     /// One file inotify named, through the observe path; whether the index changed. Bytes not
     /// settled yet are left for the writer's next event (close-write) and the next scan.
     private static func observe(_ path: String, in vault: VaultContext) throws -> Bool {
-        switch try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .watch)) {
-        case .recorded: true
-        case .missing(let deleted): deleted
-        case .unchanged, .older, .busy, .unsettled: false
+        let resolved = try vault.root.resolve(relativePath: path)
+        var info = stat()
+        let isFile = lstat(resolved.absolute, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        // Folders, conflict copies, temporary files and other non-notes are not indexed.
+        guard VaultScanner.isNoteFileName((path as NSString).lastPathComponent), isFile || errno == ENOENT else { return false }
+        switch try vault.observe(resolved, by: .unknown(origin: .watch)) {
+        case .recorded: return true
+        case .missing(let deleted): return deleted
+        case .unchanged, .older, .busy: return false
+        case .unsettled: throw Unsettled()
         }
     }
+
+    /// A file inotify named whose bytes were not settled yet.
+    private struct Unsettled: Error {}
 
     private func scan() async {
         do {

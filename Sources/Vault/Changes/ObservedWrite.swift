@@ -54,15 +54,15 @@ extension VaultContext {
     /// an older version are the mount lagging (until the grace passes: then the file wins, see
     /// `heal`); other bytes become the newest version by compare-and-swap against the version
     /// they replaced, whose text is kept as a conflict copy when their writer never saw it.
-    package func observe(_ path: ResolvedPath, by writer: ObservedWriter) throws -> Observation {
+    /// `listedSize`: the size a scan listed (after a crash rclone can list the right size and serve
+    /// fewer bytes); a read of another size is unsettled.
+    package func observe(_ path: ResolvedPath, by writer: ObservedWriter, listedSize: Int64? = nil) throws -> Observation {
         for _ in 0..<4 {
-            // The size the folder lists: after a crash rclone can list the right size and serve fewer bytes.
-            let listed = NoteFile.stamp(path)
             let file: NoteFile?
             do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled("\(unsettled)") }
             guard let file else { return try observeMissing(path.relative, origin: writer.origin) }
-            if let listed, listed.size != file.size {
-                return .unsettled("\(path.relative): \(file.size) bytes read, \(listed.size) listed")
+            if let listedSize, listedSize != file.size {
+                return .unsettled("\(path.relative): \(file.size) bytes read, \(listedSize) listed")
             }
             let current = try index.record(path: path.relative)
             defer { mountView.showed(path: path.relative, checksum: file.checksum) }

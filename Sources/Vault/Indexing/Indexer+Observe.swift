@@ -4,10 +4,13 @@ import Workspace
 
 extension Indexer {
     /// The scan's changed and missing notes that the index has, each through `vault.observe`.
-    static func observe(_ changed: [String], missing: [String], in vault: VaultContext,
+    static func observe(_ changed: [FileStamp], missing: [String], in vault: VaultContext,
                         stats: inout IndexStats) throws(IndexingError) {
-        for path in changed {
-            switch try observing(path, { try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .scan)) }) {
+        for file in changed {
+            let path = file.relativePath
+            switch try observing(path, {
+                try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .scan), listedSize: file.size)
+            }) {
             case .unchanged: stats.unchanged += 1
             case .older: stats.lagging += 1
             case .recorded: stats.updated += 1

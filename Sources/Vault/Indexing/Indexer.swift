@@ -74,7 +74,7 @@ public enum Indexer {
 
         var stats = IndexStats()
         var candidates: [FileStamp] = []
-        var observed: [String] = []     // changed notes the index has, for `vault.observe`
+        var observed: [FileStamp] = []  // changed notes the index has, for `vault.observe`
         var seen = Set<String>()
         seen.reserveCapacity(scan.files.count)
         for file in scan.files {
@@ -87,7 +87,7 @@ public enum Indexer {
                    !((try? mayHeal(file.relativePath, vault: vault)) ?? false) {
                     stats.lagging += 1
                 } else {
-                    observed.append(file.relativePath)
+                    observed.append(file)
                 }
             } else if mountLag != nil, let stamp = stamps[file.relativePath], file.mtimeNanoseconds < stamp.mtime {
                 stats.lagging += 1
