@@ -10,6 +10,8 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var vault: VaultOptions
 
+    @OptionGroup var retention: RetentionOptions
+
     @Option(help: "Seconds between stat scans of the root (default 30 on a mount, 5 on a local disk).")
     var scanInterval: Double?
 
@@ -29,6 +31,7 @@ struct WatchCommand: ParsableCommand {
     func run() throws {
         var settings = vault.settings
         settings.scanInterval = scanInterval
+        retention.apply(to: &settings)
         let watcher = try HeadlessWatcher(settings: settings, statusFile: statusFile, statusInterval: statusInterval)
         throw ExitCode(watcher.run())
     }
