@@ -1,11 +1,12 @@
 """Issue 15's history and restore against the built binary on a local disk: notes/history,
 notes/open {version}, restoring (notes/save of an old text, notebridge.restore, the CLI), a note
 deleted elsewhere brought back, the history code actions, and bad params."""
+import os
 import subprocess
 
 import pytest
 
-from harness.lsp import ResponseError, notebridge_binary
+from harness.lsp import LspClient, ResponseError, notebridge_binary
 from harness.vault import bridges, note_text, vault  # noqa: F401
 
 
@@ -185,3 +186,31 @@ def test_bad_params_are_refused_naming_the_field(vault, bridges, method, params,
     assert error.code == -32602 and field in error.message
     assert "a.md" not in vault.files()
     assert len(client.request("notes/history", {"path": "a.md"})["versions"]) == 2
+
+
+def test_over_turso_a_save_is_one_round_trip_and_its_text_is_in_the_history(vault, hrana_server):
+    vault.write("notes/one.md", note_text("One", "alpha\n"))
+    # A long poll interval keeps the feed poller out of the count.
+    client = LspClient(["serve", "--root", str(vault.root), "--database", hrana_server.url, "--device", "laptop",
+                        "--poll-interval", "3600"], env=dict(os.environ, TURSO_AUTH_TOKEN=hrana_server.token))
+    try:
+        client.initialize()
+        client.wait_indexed()
+        opened = client.request("notes/open", {"path": "notes/one.md"})
+        edited = opened["text"] + "béta ✓\n"
+        hrana_server.control("reset-stats", {})
+        saved = client.request("notes/save", {"path": "notes/one.md", "text": edited, "baseVersion": opened["version"]})
+        assert saved["status"] == "saved"
+        assert hrana_server.stats()["paths"].get("POST /v2/pipeline", 0) == 1
+
+        versions = client.request("notes/history", {"path": "notes/one.md"})["versions"]
+        assert [(v["version"], v["origin"], v["hasText"]) for v in versions][0] == (saved["version"], "save", True)
+        assert versions[-1]["version"] == opened["version"]
+        assert client.request("notes/open", {"path": "notes/one.md", "version": saved["version"]})["text"] == edited
+        assert client.request("notes/open", {"path": "notes/one.md", "version": opened["version"]})["text"] == opened["text"]
+        restored = client.request("workspace/executeCommand", {"command": "notebridge.restore",
+                                                               "arguments": [{"path": "notes/one.md", "version": opened["version"]}]})
+        assert restored["status"] == "saved" and vault.read("notes/one.md") == opened["text"]
+    finally:
+        client.shutdown()
+        client.close()
