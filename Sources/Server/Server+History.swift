@@ -107,14 +107,20 @@ extension Server {
         return ["applied": answer["applied"] ?? false]
     }
 
-    /// Code actions that put one of the note's recent older versions into the buffer (asked for
-    /// explicitly only: an automatic request, as VS Code sends on every cursor move, gets none).
+    /// Code actions that put one of the note's recent older versions into the buffer. Offered
+    /// only when asked for explicitly and about nothing else: not on an automatic request (VS Code
+    /// sends one on every cursor move), not for diagnostics or only-quickfix requests, not while
+    /// a conflict or a remote change awaits its own actions.
     func historyCodeActions(_ params: Params, document: OpenDocument) async -> [JSONValue] {
-        guard params.value("context")?["triggerKind"]?.intValue != 2, let session = try? session() else { return [] }
+        let context = params.value("context")
+        let only = context?["only"]?.arrayValue?.compactMap(\.stringValue)
+        guard context?["triggerKind"]?.intValue != 2, context?["diagnostics"]?.arrayValue?.isEmpty ?? true,
+              only.map({ $0.contains { $0 == "source" || $0.hasPrefix("source.") } }) ?? true,
+              document.conflict == nil, document.remote == nil, let session = try? session() else { return [] }
         let versions = (try? await Blocking.run("reading the history", timeout: session.saveTimeout) {
             try session.index.history(path: document.path, limit: Self.versionsInCodeActions + 1)
         }) ?? []
-        let current = document.base?.checksum
+        let current = Checksum.sha256(Array(document.text.utf8))  // what the buffer shows: nothing to offer
         return versions.filter { $0.hasText && $0.checksum != current }.prefix(Self.versionsInCodeActions).map { version in
             let title = "History: show version \(version.version) (\(version.when), \(version.device), \(version.origin.rawValue))"
             return [

@@ -158,3 +158,33 @@ def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tm
     copies = sorted(root.glob("alpha.conflict-*.md"))
     assert [copy.read_text() for copy in copies] == [theirs]
     assert indexed_paths(notebridge_bin, vault, "edited Helix") == ["alpha.md"]
+
+
+def test_helix_history_code_action_puts_an_old_version_in_the_buffer_and_write_restores_it(hx, tmp_path, vault,
+                                                                                           notebridge_bin):
+    root, database, _ = vault
+    newer = ALPHA.replace("first line", "first line, rewritten elsewhere")
+    other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
+    try:
+        other.initialize(root)
+        other.wait_indexed()
+        opened = other.request("notes/open", {"path": "alpha.md"})
+        saved = other.request("notes/save", {"path": "alpha.md", "text": newer, "baseVersion": opened["version"]})
+        assert saved["status"] == "saved"
+    finally:
+        other.shutdown()
+        other.close()
+
+    with start_helix(tmp_path, vault, "alpha.md") as session:
+        mark = len(session.screen)
+        session.send(" a")
+        session.wait_for_screen(f"History: show version {opened['version']}", since=mark)
+        session.send(ENTER)  # the only action: the older version
+        session.wait_for_log('"method":"workspace/applyEdit"')
+        mark = len(session.screen)
+        session.send(ESC + ":write" + ENTER)
+        session.wait_for_screen("written", since=mark)
+        wait_until(lambda: indexed_paths(notebridge_bin, vault, "rewritten") == [], timeout=15,
+                   what="the index recording the restored text")
+        assert session.quit() == 0
+    assert (root / "alpha.md").read_text() == ALPHA
