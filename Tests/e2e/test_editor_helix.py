@@ -91,6 +91,22 @@ def indexed_paths(notebridge_bin, vault, query: str) -> list[str]:
     return [hit["path"] for hit in json.loads(result.stdout)["results"]]
 
 
+def laptop_saves(vault, path: str, text: str) -> dict:
+    """Another bridge (device "laptop") saves `text` over the note's current version; returns
+    what it opened (the version replaced)."""
+    root, database, _ = vault
+    other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
+    try:
+        other.initialize(root)
+        other.wait_indexed()
+        base = other.request("notes/open", {"path": path})
+        assert other.request("notes/save", {"path": path, "text": text, "baseVersion": base["version"]})["status"] == "saved"
+        return base
+    finally:
+        other.shutdown()
+        other.close()
+
+
 def test_snippet_is_valid_toml_with_the_server_and_the_markdown_language():
     config = tomllib.loads(SNIPPET.read_text())
     server = config["language-server"]["notebridge"]
@@ -123,22 +139,13 @@ def test_helix_write_is_recorded_in_the_index_through_did_save(hx, tmp_path, vau
 
 
 def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tmp_path, vault, notebridge_bin):
-    root, database, _ = vault
+    root = vault[0]
     with start_helix(tmp_path, vault, "alpha.md") as session:
         session.send("ggjjjjjjA" + ", edited in Helix!" + ESC)
         session.wait_for_log('"text":"!"')  # Helix sends a change per key: the last one reached the bridge
 
         theirs = ALPHA.replace("second line\n", "second line, from the laptop\n")
-        other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
-        try:
-            other.initialize(root)
-            other.wait_indexed()
-            base = other.request("notes/open", {"path": "alpha.md"})
-            assert other.request("notes/save", {"path": "alpha.md", "text": theirs,
-                                                "baseVersion": base["version"]})["status"] == "saved"
-        finally:
-            other.shutdown()
-            other.close()
+        laptop_saves(vault, "alpha.md", theirs)
         session.wait_for_log('"code":"changed-elsewhere-dirty"')
 
         # Helix sees the file changed under it and wants :write! to overwrite it.
@@ -162,18 +169,8 @@ def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tm
 
 def test_helix_history_code_action_puts_an_old_version_in_the_buffer_and_write_restores_it(hx, tmp_path, vault,
                                                                                            notebridge_bin):
-    root, database, _ = vault
-    newer = ALPHA.replace("first line", "first line, rewritten elsewhere")
-    other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
-    try:
-        other.initialize(root)
-        other.wait_indexed()
-        opened = other.request("notes/open", {"path": "alpha.md"})
-        saved = other.request("notes/save", {"path": "alpha.md", "text": newer, "baseVersion": opened["version"]})
-        assert saved["status"] == "saved"
-    finally:
-        other.shutdown()
-        other.close()
+    root = vault[0]
+    opened = laptop_saves(vault, "alpha.md", ALPHA.replace("first line", "first line, rewritten elsewhere"))
 
     with start_helix(tmp_path, vault, "alpha.md") as session:
         mark = len(session.screen)
