@@ -214,3 +214,12 @@ def test_over_turso_a_save_is_one_round_trip_and_its_text_is_in_the_history(vaul
     finally:
         client.shutdown()
         client.close()
+
+
+@pytest.mark.parametrize("command", ["serve", "watch"])
+@pytest.mark.parametrize("flag, value", [("--history-days", "0"), ("--history-keep", "0"), ("--history-keep", "many")])
+def test_bad_retention_flags_are_refused_naming_the_flag(vault, command, flag, value):
+    done = subprocess.run([notebridge_binary(), command, "--root", str(vault.root), "--database", str(vault.database),
+                           flag, value], capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert done.returncode != 0 and flag in done.stderr
+    assert not vault.database.exists()
