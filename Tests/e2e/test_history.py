@@ -1,6 +1,7 @@
 """Issue 15's history and restore against the built binary on a local disk: notes/history,
 notes/open {version}, restoring (notes/save of an old text, notebridge.restore, the CLI), a note
 deleted elsewhere brought back, the history code actions, and bad params."""
+import json
 import os
 import subprocess
 
@@ -108,8 +109,21 @@ def test_cli_lists_deleted_notes_and_restores_one(vault, bridges):
     assert f"as version {v1 + 2}" in out
     assert vault.read("lost.md") == text
     assert cli(vault, "show", "lost.md", "--version", str(v1 + 2)).stdout == text
-    newest = cli(vault, "history", "lost.md", "--json").stdout
-    assert '"origin":"restore"' in newest.replace(" ", "")
+    newest = json.loads(cli(vault, "history", "lost.md", "--json").stdout)["versions"][0]
+    assert (newest["version"], newest["origin"]) == (v1 + 2, "restore")
+
+
+def test_cli_restore_over_a_version_it_did_not_see_overwrites_nothing(vault, bridges):
+    base = note_text("Plan", "alpha\nbeta\n")
+    client = bridges.start()
+    v1, v2 = saved_versions(client, "plan.md", [base, base.replace("beta", "beta from B")])
+    client.shutdown()
+    # --base-version v1: the restorer last saw v1, but v2 was saved meanwhile.
+    refused = cli(vault, "restore", "plan.md", "--version", str(v1), "--base-version", str(v1), check=False)
+    assert refused.returncode != 0 and "changed meanwhile" in refused.stderr
+    assert vault.read("plan.md") == base.replace("beta", "beta from B")
+    assert [p.read_text() for p in vault.conflict_copies("plan.md")] == [base]
+    assert json.loads(cli(vault, "history", "plan.md", "--json").stdout)["versions"][0]["version"] == v2
 
 
 def test_restoring_an_old_version_is_a_compare_and_swap(vault, bridges):
