@@ -113,17 +113,25 @@ def test_cli_lists_deleted_notes_and_restores_one(vault, bridges):
     assert (newest["version"], newest["origin"]) == (v1 + 2, "restore")
 
 
-def test_cli_restore_over_a_version_it_did_not_see_overwrites_nothing(vault, bridges):
-    base = note_text("Plan", "alpha\nbeta\n")
+def test_cli_restore_over_a_version_it_did_not_see_merges_or_keeps_a_conflict_copy(vault, bridges):
+    base = note_text("Plan", "alpha\nbeta\nkeep\nthese\napart\ngamma\n")
     client = bridges.start()
-    v1, v2 = saved_versions(client, "plan.md", [base, base.replace("beta", "beta from B")])
+    v1, v2 = saved_versions(client, "plan.md", [base, base.replace("beta", "beta two")])
+    v3, = saved_versions(bridges.start(device="dev-b"), "plan.md", [base.replace("beta", "beta two").replace("gamma", "gamma B")])
     client.shutdown()
-    # --base-version v1: the restorer last saw v1, but v2 was saved meanwhile.
-    refused = cli(vault, "restore", "plan.md", "--version", str(v1), "--base-version", str(v1), check=False)
+    # The restorer saw v2 and brings back v1; v3 was saved meanwhile on other lines: both survive.
+    merged = cli(vault, "restore", "plan.md", "--version", str(v1), "--base-version", str(v2)).stdout
+    assert "merged with a newer save" in merged
+    assert vault.read("plan.md") == base.replace("gamma", "gamma B")
+    newest = json.loads(cli(vault, "history", "plan.md", "--json").stdout)["versions"][0]
+    assert (newest["version"], newest["origin"]) == (v3 + 1, "merge")
+    # Over the same lines: the note keeps v3's text, the restored text goes to a conflict copy.
+    v5, = saved_versions(bridges.start(device="dev-b"), "plan.md", [base.replace("gamma", "gamma C")])
+    refused = cli(vault, "restore", "plan.md", "--version", str(v2), "--base-version", str(v3), check=False)
     assert refused.returncode != 0 and "changed meanwhile" in refused.stderr
-    assert vault.read("plan.md") == base.replace("beta", "beta from B")
-    assert [p.read_text() for p in vault.conflict_copies("plan.md")] == [base]
-    assert json.loads(cli(vault, "history", "plan.md", "--json").stdout)["versions"][0]["version"] == v2
+    assert vault.read("plan.md") == base.replace("gamma", "gamma C")
+    assert [p.read_text() for p in vault.conflict_copies("plan.md")] == [base.replace("beta", "beta two")]
+    assert json.loads(cli(vault, "history", "plan.md", "--json").stdout)["versions"][0]["version"] == v5
 
 
 def test_restoring_an_old_version_is_a_compare_and_swap(vault, bridges):

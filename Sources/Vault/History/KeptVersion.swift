@@ -37,14 +37,20 @@ extension VaultContext {
     /// Blocking: saves the text of `version` as the note's newest version (origin `restore`), an
     /// ordinary save whose base is `baseVersion`, by default the version the index holds now (0
     /// for a deleted note, which the save re-creates). A save by someone else in between is merged
-    /// or kept as a conflict copy like any other; nothing is overwritten unseen.
+    /// (against the base's text from the history) or kept as a conflict copy like any other;
+    /// nothing is overwritten unseen.
     package func restore(_ path: ResolvedPath, version: Int64, baseVersion: Int64? = nil) throws -> SaveOutput {
         let kept = try keptVersion(path: path.relative, version: version)
         let current = try index.record(path: path.relative)
         let base = baseVersion ?? current?.version ?? 0
+        let served = ServedVersions()
+        if base != current?.version, base > 0, let older = try index.version(path: path.relative, version: base),
+           let text = older.text {
+            served.remember(BaseState(version: base, checksum: older.info.checksum, text: text), path: path.relative)
+        }
         var request = SaveRequest(path: path, text: kept.text, force: false, baseVersion: base,
-                                  baseChecksum: base == current?.version ? current?.checksum : nil)
+                                  baseChecksum: base == current?.version ? current?.checksum : served[path.relative, base]?.checksum)
         request.origin = .restore
-        return try save(request, document: nil, served: ServedVersions())
+        return try save(request, document: nil, served: served)
     }
 }
