@@ -1,10 +1,8 @@
 import Foundation
-import Index
 import JSON
 import JSONRPC
 import Language
 import LSP
-import Notes
 import Support
 import Vault
 import Workspace

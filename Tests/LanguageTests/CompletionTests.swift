@@ -82,3 +82,8 @@ private let emojiLink = "---\ntitle: Today\n---\n\nSee 😀 [[Pro\n"
     #expect(item.json["labelDetails"]?["description"] == "work/plan.md")
     #expect(item.json["textEdit"]?["range"]?["end"] == ["line": 0, "character": 4])
 }
+
+@Test func noLinkCompletionWhileTypingAnAliasOrAfterAClosedLink() throws {
+    #expect(try complete("[[Project|Pr", Position(line: 0, character: 12), .utf16).items.isEmpty)
+    #expect(try complete("[[Project]] Pr", Position(line: 0, character: 14), .utf16).items.isEmpty)
+}
