@@ -177,10 +177,9 @@ extension Server {
     public static func report(_ problems: VaultProblems, uri: ((String) -> String)?, encoding: PositionEncoding) -> JSONValue {
         [
             "unresolvedLinks": .array(problems.unresolvedLinks.map { link in
-                let columns = encoding == .utf8 ? link.span.utf8 : link.span.utf16
                 var value: [String: JSONValue] = [
                     "path": .string(link.sourcePath), "target": .string(link.target), "type": .string(link.type),
-                    "range": NoteSnapshot.range(line: link.span.line, start: columns.lowerBound, end: columns.upperBound),
+                    "range": NoteSnapshot.range(of: link.span, encoding: encoding).json,
                 ]
                 if let uri { value["uri"] = .string(uri(link.sourcePath)) }
                 return .object(value)
