@@ -90,6 +90,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var permalink: String               // frontmatter permalink if present, else derived from the path
     public var frontmatterPermalink: String?
     public var tags: [String]                  // frontmatter tags and inline #tags, unique, in order of appearance
+    public var frontmatterTags: [String]       // the frontmatter's `tags` only (Basic Memory's entity tags)
     public var aliases: [String]               // frontmatter `aliases`: other names a [[link]] may use, unique ignoring case
     public var metadata: [String: String]      // other frontmatter keys, values as strings
     public var frontmatterState: FrontmatterState
@@ -102,7 +103,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var problems: [ParseProblem]
 
     public init(title: String, type: String, permalink: String, frontmatterPermalink: String?, tags: [String],
-                aliases: [String] = [], metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
+                frontmatterTags: [String] = [], aliases: [String] = [], metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
                 observations: [Observation], relations: [Relation], headings: [Heading],
                 tagOccurrences: [TagOccurrence], problems: [ParseProblem]) {
         self.title = title
@@ -110,6 +111,7 @@ public struct ParsedNote: Sendable, Hashable {
         self.permalink = permalink
         self.frontmatterPermalink = frontmatterPermalink
         self.tags = tags
+        self.frontmatterTags = frontmatterTags
         self.aliases = aliases
         self.metadata = metadata
         self.frontmatterState = frontmatterState

@@ -52,6 +52,7 @@ public enum NoteParser {
                           permalink: frontmatterPermalink ?? Permalink.generate(fromPath: path),
                           frontmatterPermalink: frontmatterPermalink,
                           tags: tags,
+                          frontmatterTags: fields.tags,
                           aliases: fields.aliases,
                           metadata: fields.metadata,
                           frontmatterState: state,

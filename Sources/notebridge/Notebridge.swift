@@ -10,7 +10,7 @@ struct Notebridge: ParsableCommand {
         abstract: "Edit Basic Memory notes on a cloud mount from any editor: a JSON-RPC/LSP server on stdio.",
         version: Bridge.version,
         subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
-                      DoctorCommand.self, BenchCommand.self],
+                      DoctorCommand.self, BenchCommand.self, ParseCommand.self],
         defaultSubcommand: Serve.self)
 }
 
