@@ -40,6 +40,7 @@ public struct Relation: Sendable, Hashable {
     public var context: String?
     public var span: TextSpan          // the whole [[…]] link
     public var isInline: Bool          // true for links_to found in prose or non-relation list items
+    public var isMarkdownLink = false  // `[text](path)`: target is a root-relative file path, alias the text
 
     public init(type: String, target: String, alias: String?, context: String?, span: TextSpan, isInline: Bool) {
         self.type = type

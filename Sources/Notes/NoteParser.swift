@@ -67,8 +67,7 @@ public enum NoteParser {
 
     private static func scanBody(_ text: NoteText, from body: (start: Int, line: Int), path: String, semantics: Bool,
                                  problems: inout [ParseProblem]) -> BodyStructure {
-        var found = BodyStructure()
-        var scanner = BlockScanner(text: text, folder: NoteLinks.folder(of: path), extractSemantics: semantics)
+        var blocks = BlockParser(text: text)
         var start = body.start
         var number = body.line
         var scanned = 0
@@ -84,11 +83,20 @@ public enum NoteParser {
                 line.end = maxStructuredBytes
                 while line.end > line.start, UTF8Bytes.isContinuation(text.bytes[line.end]) { line.end -= 1 }
             }
-            scanner.scan(line, into: &found)
+            blocks.add(line)
             if overLimit { break }
             scanned += 1
             start = line.next
             number += 1
+        }
+        blocks.finish()
+        var found = BodyStructure()
+        found.headings = blocks.headings
+        guard semantics else { return found }
+        // Reference definitions anywhere in the note serve links anywhere, so blocks are read after all are known.
+        let inline = InlineScanner(text: text, folder: NoteLinks.folder(of: path))
+        for block in blocks.blocks {
+            inline.scan(block, definitions: blocks.definitions, into: &found)
         }
         return found
     }

@@ -40,7 +40,9 @@ struct ParseCommand: ParsableCommand {
                      "context": observation.context.map(JSONValue.string) ?? .null])
         }
         let relations: [JSONValue] = note.relations.map { relation in
-            .object(["type": .string(relation.type), "target": .string(relation.target),
+            // Basic Memory keeps a wiki link's `|alias` in the target.
+            let written = relation.alias.map { relation.target + "|" + $0 } ?? relation.target
+            return .object(["type": .string(relation.type), "target": .string(relation.isMarkdownLink ? relation.target : written),
                      "context": relation.context.map(JSONValue.string) ?? .null])
         }
         return .object(["path": .string(path), "title": .string(note.title), "permalink": .string(note.permalink),

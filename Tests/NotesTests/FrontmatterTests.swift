@@ -88,7 +88,8 @@ import Testing
         #expect(note.body == text)
         #expect(note.problems.count == 1)
         #expect(note.problems.first?.span?.line == 0)
-        #expect(note.observations.map(\.content) == ["Some text #idea"])
+        // `---` is a thematic break; the two lines after it are one paragraph, as in Basic Memory.
+        #expect(note.observations.map(\.content) == ["title: Never closed\nSome text #idea"])
     }
 
     @Test func malformedYAMLIsReportedAndTheFileIsReadAsBody() {
