@@ -160,6 +160,8 @@ struct InlineScanner {
             (contentStart, contentEnd) = r.stripped(rest, r.find("\n", rest, to) ?? to)
         }
 
+        if let peeled = TemporalQualifier.contentStart(r.bytes, contentStart, contentEnd) { contentStart = peeled }
+
         var context: String?
         if contentEnd > contentStart, r.bytes[contentEnd - 1] == ASCII.closeParen,
            let open = r.lastIndex(of: ASCII.openParen, contentStart, contentEnd) {

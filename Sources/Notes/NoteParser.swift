@@ -34,8 +34,16 @@ public enum NoteParser {
             case .failure(let failure):
                 state = .malformed
                 let line = block.line(at: failure.line, in: text)
-                problems.append(ParseProblem(message: "Malformed frontmatter (\(failure.message)); the file is read as plain markdown.",
-                                             span: text.span(line, line.start, line.end)))
+                if let salvaged = failure.salvaged {
+                    // Refused by a limit, not broken: keep what Basic Memory would surely read.
+                    fields = salvaged
+                    body = (block.bodyStart, block.bodyStartLine)
+                    problems.append(ParseProblem(message: "Frontmatter not read in full (\(failure.message)); only its one-line title, type, permalink and tags are used.",
+                                                 span: text.span(line, line.start, line.end)))
+                } else {
+                    problems.append(ParseProblem(message: "Malformed frontmatter (\(failure.message)); the file is read as plain markdown.",
+                                                 span: text.span(line, line.start, line.end)))
+                }
             }
         }
 
@@ -48,7 +56,7 @@ public enum NoteParser {
             tags.append(tag)
         }
         return ParsedNote(title: title,
-                          type: fields.type.flatMap { $0.isEmpty ? nil : $0 } ?? "note",
+                          type: fields.type ?? "note",
                           permalink: frontmatterPermalink ?? Permalink.generate(fromPath: path),
                           frontmatterPermalink: frontmatterPermalink,
                           tags: tags,

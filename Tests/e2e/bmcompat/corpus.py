@@ -1,12 +1,15 @@
-"""The differential corpus: Basic Memory's own repository notes (data/basic-memory/repo), our
-cases exercising each construct (data/basic-memory-compat/cases), and one empty note per tricky
-file name (data/basic-memory-compat/names.txt, `\\uXXXX` escapes decoded), laid out under one root."""
+"""The differential corpus: Basic Memory's own repository notes (data/basic-memory/repo), the
+inputs of its parser tests (data/basic-memory/test-inputs), our cases exercising each construct
+(data/basic-memory-compat/cases), and one empty note per tricky file name
+(data/basic-memory-compat/names.txt, `\\uXXXX` escapes decoded, and the paths Basic Memory's
+permalink tests use), laid out under one root."""
 import pathlib
 import re
 import shutil
 
 DATA = pathlib.Path(__file__).resolve().parents[1] / "data"
 REPO_NOTES = DATA / "basic-memory/repo"
+TEST_INPUTS = DATA / "basic-memory/test-inputs"
 CASES = DATA / "basic-memory-compat/cases"
 NAMES = DATA / "basic-memory-compat/names.txt"
 
@@ -20,15 +23,15 @@ def tricky_names():
 
 def build(root):
     """Copies the corpus under `root`; returns {kind: [root-relative paths]}."""
-    kinds = {"repo": [], "cases": [], "names": []}
-    for kind, source in (("repo", REPO_NOTES), ("cases", CASES)):
+    kinds = {"repo": [], "tests": [], "cases": [], "names": []}
+    for kind, source in (("repo", REPO_NOTES), ("tests", TEST_INPUTS), ("cases", CASES)):
         for path in sorted(source.rglob("*.md")):
             relative = kind + "/" + path.relative_to(source).as_posix()
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, root / relative)
             kinds[kind].append(relative)
-    for name in tricky_names():
-        relative = name + ".md"
+    test_paths = (TEST_INPUTS / "names.txt").read_text(encoding="utf-8").split("\n")
+    for relative in [name + ".md" for name in tricky_names()] + ["bm-names/" + path for path in test_paths if path]:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(b"")
         kinds["names"].append(relative)
