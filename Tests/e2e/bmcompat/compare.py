@@ -5,6 +5,7 @@ usage: python -m bmcompat.compare NOTEBRIDGE_BIN   (from Tests/e2e; prints a sum
 difference not in the allow-list)
 """
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -18,8 +19,13 @@ DRIVER = pathlib.Path(__file__).with_name("bm_parse.py")
 
 
 def basic_memory_view(root, paths):
-    done = subprocess.run([str(venv.ensure()), str(DRIVER), str(root)], input="\n".join(paths) + "\n",
-                          capture_output=True, text=True, check=True, timeout=600)
+    # Basic Memory writes its config (and a default project folder) under its data dir and HOME:
+    # keep both in a scratch folder.
+    with tempfile.TemporaryDirectory() as home:
+        environment = dict(os.environ, HOME=home, BASIC_MEMORY_CONFIG_DIR=home + "/.basic-memory")
+        environment.pop("XDG_CONFIG_HOME", None)
+        done = subprocess.run([str(venv.ensure()), str(DRIVER), str(root)], input="\n".join(paths) + "\n",
+                              capture_output=True, text=True, check=True, timeout=600, env=environment)
     return {record["path"]: record for record in map(json.loads, done.stdout.splitlines())}
 
 
@@ -69,12 +75,14 @@ def summary(kinds, found):
     return "\n".join(lines)
 
 
-def describe(found, keys):
+def describe(found, keys, width=600):
+    def shown(value):
+        text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= width else text[:width] + f"… ({len(text)} characters)"
     out = []
     for key in sorted(keys):
         theirs, ours = found[key]
-        out.append(f"{key[0]} [{key[1]}]\n  basic memory: {json.dumps(theirs, ensure_ascii=False)}\n"
-                   f"  notebridge:   {json.dumps(ours, ensure_ascii=False)}")
+        out.append(f"{key[0]} [{key[1]}]\n  basic memory: {shown(theirs)}\n  notebridge:   {shown(ours)}")
     return "\n".join(out)
 
 

@@ -30,6 +30,11 @@ def build(root):
             (root / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, root / relative)
             kinds[kind].append(relative)
+    # Past notebridge's structure limit (NoteParser.maxStructuredLines): Basic Memory reads on.
+    long_note = "generated/over-the-line-limit.md"
+    (root / long_note).parent.mkdir(parents=True, exist_ok=True)
+    (root / long_note).write_text("".join(f"- [item] entry {n} #t\n" for n in range(20_005)), encoding="utf-8")
+    kinds["cases"].append(long_note)
     test_paths = (TEST_INPUTS / "names.txt").read_text(encoding="utf-8").split("\n")
     for relative in [name + ".md" for name in tricky_names()] + ["bm-names/" + path for path in test_paths if path]:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
