@@ -57,39 +57,15 @@ struct ContentReader {
         return nil
     }
 
-    /// Byte ranges of `` `code` `` spans: a run of n backticks closed by the next run of exactly
-    /// n; an unmatched run is literal text; a backslash escapes the next character outside code.
+    /// Byte ranges of `` `code` `` spans, in order: a run of n backticks closed by the next run
+    /// of exactly n; an unmatched run is literal text; a backslash escapes the next character.
+    /// Linear: each run's closer is found from a table of the next run of each length.
     func codeSpans(_ from: Int, _ to: Int) -> [Range<Int>] {
-        guard contains(ASCII.backtick, from, to) else { return [] }
-        var spans: [Range<Int>] = []
-        var i = from
-        while i < to {
-            let byte = bytes[i]
-            if byte == ASCII.backslash { i += 2; continue }
-            guard byte == ASCII.backtick else { i += 1; continue }
-            var j = i
-            while j < to, bytes[j] == ASCII.backtick { j += 1 }
-            let length = j - i
-            var k = j
-            var close: Int?
-            while k < to {
-                guard bytes[k] == ASCII.backtick else { k += 1; continue }
-                let runStart = k
-                while k < to, bytes[k] == ASCII.backtick { k += 1 }
-                if k - runStart == length { close = k; break }
-            }
-            if let close {
-                spans.append(i..<close)
-                i = close
-            } else {
-                i = j
-            }
-        }
-        return spans
+        CodeSpans.find(bytes, from, to)
     }
 
     private func inCode(_ offset: Int, _ code: [Range<Int>]) -> Bool {
-        code.contains { $0.contains(offset) }
+        CodeSpans.containing(offset, code) != nil
     }
 
     /// `literal` at `offset`, none of whose brackets lie in a code span (Basic Memory masks those).

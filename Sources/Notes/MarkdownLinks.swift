@@ -19,9 +19,13 @@ struct LinkDefinitions {
         while let (label, destination, end) = Self.definition(in: content.bytes, at: position) {
             let key = Self.normalized(label)
             if !key.isEmpty, destinations[key] == nil { destinations[key] = destination }
+            // A definition ends at a line end: the lines it took are the line breaks in it (plus the last line).
+            linesConsumed += content.bytes[position..<end].reduce(0) { $1 == ASCII.newline ? $0 + 1 : $0 }
             position = end
-            linesConsumed = content.bytes[..<end].reduce(0) { $1 == ASCII.newline ? $0 + 1 : $0 } + (end == content.bytes.count ? 1 : 0)
-            if end == content.bytes.count { break }
+            if end == content.bytes.count {
+                linesConsumed += 1
+                break
+            }
         }
         segments.removeFirst(min(linesConsumed, segments.count))
     }
@@ -53,7 +57,8 @@ struct LinkDefinitions {
         let destinationLineEnd = lineEnd(bytes, afterDestination)
         // A title, on the same line or the next, ending its line; without one the line must end.
         let beforeTitle = skipSpace(bytes, afterDestination, newlines: 1)
-        if beforeTitle > afterDestination, let afterTitle = InlineLinks.title(bytes, beforeTitle),
+        var titles = InlineLinks.TitleScan()
+        if beforeTitle > afterDestination, let afterTitle = InlineLinks.title(bytes, beforeTitle, scan: &titles),
            let end = lineEnd(bytes, afterTitle) {
             return (label, destination, end)
         }
@@ -103,8 +108,13 @@ struct InlineContent {
 
     /// The segment holding content offset `offset`, and the source offset it maps to.
     func source(of offset: Int) -> (segment: ContentSegment, offset: Int) {
-        var index = starts.count - 1
-        while index > 0, starts[index] > offset { index -= 1 }
+        // The last segment starting at or before `offset`.
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let index = low
         let segment = segments[index]
         return (segment, min(segment.start + (offset - starts[index]), segment.end))
     }
@@ -123,13 +133,23 @@ enum InlineLinks {
     private struct Opener {
         var position: Int
         var isImage: Bool
-        var active = true
+    }
+
+    /// Where a title's closing quote was last looked for in vain, per quote character: a later
+    /// search from further on fails too, so a text full of unclosed titles stays linear.
+    struct TitleScan {
+        var unclosedFrom: [UInt8: Int] = [:]
     }
 
     static func find(in bytes: [UInt8], definitions: LinkDefinitions) -> [Link] {
         var links: [Link] = []
         var openers: [Opener] = []
+        // Openers below this index were there when a link formed: links do not nest, so they are spent.
+        var linkFloor = 0
         var images: [Range<Int>] = []
+        let code = CodeSpans.find(bytes, 0, bytes.count)
+        var nextCode = 0
+        var titles = TitleScan()
         let count = bytes.count
         var i = 0
         while i < count {
@@ -137,7 +157,12 @@ enum InlineLinks {
             case ASCII.backslash:
                 i += 2
             case ASCII.backtick:
-                i = codeSpanEnd(bytes, i)
+                while nextCode < code.count, code[nextCode].lowerBound < i { nextCode += 1 }
+                if nextCode < code.count, code[nextCode].lowerBound == i {
+                    i = code[nextCode].upperBound
+                } else {
+                    while i < count, bytes[i] == ASCII.backtick { i += 1 }
+                }
             case ASCII.lessThan:
                 i = autolinkOrTagEnd(bytes, i, links: &links)
             case ASCII.bang where i + 1 < count && bytes[i + 1] == ASCII.openBracket:
@@ -148,8 +173,9 @@ enum InlineLinks {
                 i += 1
             case ASCII.closeBracket:
                 guard let opener = openers.popLast() else { i += 1; continue }
-                guard opener.active, let (destination, end) = target(bytes, after: i, textStart: opener.position + 1,
-                                                                      definitions: definitions) else {
+                let active = opener.isImage || openers.count >= linkFloor
+                guard active, let (destination, end) = target(bytes, after: i, textStart: opener.position + 1,
+                                                              definitions: definitions, titles: &titles) else {
                     i += 1
                     continue
                 }
@@ -157,8 +183,7 @@ enum InlineLinks {
                     images.append(opener.position..<end)
                 } else {
                     links.append(Link(start: opener.position, end: end, destination: destination))
-                    // Links do not nest: earlier `[`s can no longer open one.
-                    for k in openers.indices where !openers[k].isImage { openers[k].active = false }
+                    linkFloor = openers.count
                 }
                 i = end
             default:
@@ -170,7 +195,7 @@ enum InlineLinks {
 
     /// What follows `]` at `close`: `(dest "title")`, `[label]`, `[]` or nothing (the text is the label).
     private static func target(_ bytes: [UInt8], after close: Int, textStart: Int,
-                               definitions: LinkDefinitions) -> (String, Int)? {
+                               definitions: LinkDefinitions, titles: inout TitleScan) -> (String, Int)? {
         let count = bytes.count
         var i = close + 1
         if i < count, bytes[i] == ASCII.openParen {
@@ -178,7 +203,7 @@ enum InlineLinks {
             if j < count, bytes[j] == ASCII.closeParen { return ("", j + 1) }
             if let (destination, afterDestination) = destination(bytes, j, allowEmpty: true) {
                 j = skipWhitespace(bytes, afterDestination)
-                if j > afterDestination, let afterTitle = title(bytes, j) { j = skipWhitespace(bytes, afterTitle) }
+                if j > afterDestination, let afterTitle = title(bytes, j, scan: &titles) { j = skipWhitespace(bytes, afterTitle) }
                 if j < count, bytes[j] == ASCII.closeParen { return (destination, j + 1) }
             }
         }
@@ -238,7 +263,7 @@ enum InlineLinks {
     }
 
     /// A link title `"…"`, `'…'` or `(…)`; the offset past it.
-    static func title(_ bytes: [UInt8], _ start: Int) -> Int? {
+    static func title(_ bytes: [UInt8], _ start: Int, scan: inout TitleScan) -> Int? {
         guard start < bytes.count else { return nil }
         let open = bytes[start]
         let close: UInt8
@@ -247,27 +272,18 @@ enum InlineLinks {
         case ASCII.openParen: close = ASCII.closeParen
         default: return nil
         }
+        if let from = scan.unclosedFrom[open], from <= start { return nil }
         var i = start + 1
         while i < bytes.count, bytes[i] != close {
             if open == ASCII.openParen, bytes[i] == ASCII.openParen { return nil }
             if bytes[i] == ASCII.backslash { i += 1 }
             i += 1
         }
-        return i < bytes.count ? i + 1 : nil
-    }
-
-    /// Past a code span opened by the backtick run at `start`, or past the run when it is unmatched.
-    private static func codeSpanEnd(_ bytes: [UInt8], _ start: Int) -> Int {
-        var i = start
-        while i < bytes.count, bytes[i] == ASCII.backtick { i += 1 }
-        let length = i - start
-        while i < bytes.count {
-            guard bytes[i] == ASCII.backtick else { i += 1; continue }
-            let runStart = i
-            while i < bytes.count, bytes[i] == ASCII.backtick { i += 1 }
-            if i - runStart == length { return i }
+        guard i < bytes.count else {
+            scan.unclosedFrom[open] = start
+            return nil
         }
-        return start + length
+        return i + 1
     }
 
     /// Past an autolink (recorded: it has a scheme, so it is never a file link, but it ends text)
@@ -285,7 +301,9 @@ enum InlineLinks {
         guard next | 0x20 >= 0x61 && next | 0x20 <= 0x7A || next == ASCII.slash || next == ASCII.bang else { return start + 1 }
         var j = start + 1
         var quote: UInt8?
-        while j < bytes.count {
+        // A raw tag longer than this is taken as text (bounds the work on a text full of `<`).
+        let limit = min(bytes.count, start + 4096)
+        while j < limit {
             let byte = bytes[j]
             if let open = quote {
                 if byte == open { quote = nil }

@@ -29,13 +29,13 @@ enum TemporalQualifier {
                 return nil
             }
             var j = i
-            while j < to, !ContentReaderSpace.isSpace(bytes[j]) { j += 1 }
+            while j < to, !ContentReader.isSpace(bytes[j]) { j += 1 }
             guard isoKind(bytes, i, j) != nil else { return nil }
             end = j
         }
-        guard end == to || ContentReaderSpace.isSpace(bytes[end]) else { return nil }
+        guard end == to || ContentReader.isSpace(bytes[end]) else { return nil }
         var rest = end
-        while rest < to, ContentReaderSpace.isSpace(bytes[rest]) { rest += 1 }
+        while rest < to, ContentReader.isSpace(bytes[rest]) { rest += 1 }
         // A qualifier with nothing after it stays content.
         return rest < to ? rest : nil
     }
@@ -96,9 +96,4 @@ enum TemporalQualifier {
     }
 
     private static func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A }
-}
-
-/// Python's whitespace, for code that has bytes but no `ContentReader`.
-enum ContentReaderSpace {
-    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { ContentReader.isSpace(b) }
 }

@@ -102,3 +102,24 @@ import Testing
         #expect(parse("see [[A\nB]] here\n").relations.isEmpty)
     }
 }
+
+/// Whole blocks are read at once now, so inputs that would make a naive scanner quadratic must
+/// still parse quickly (the 2 MB structure limit bounds them).
+@Suite struct BlockScanningCostTests {
+    @Test(arguments: [
+        String(repeating: "` `` ``` ", count: 60_000),
+        String(repeating: "[a](b \"", count: 60_000),
+        String(repeating: "[", count: 200_000) + String(repeating: "[a](b.md)", count: 20_000),
+        String(repeating: "<a '", count: 100_000),
+        String(repeating: "word #t\n", count: 100_000),
+        String(repeating: "[[", count: 100_000),
+        String(repeating: "[r]: x\n", count: 50_000),
+    ])
+    func pathologicalParagraphsParseQuickly(text: String) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        _ = NoteParser.parse(text, path: "slow.md")
+        // Generous for sanitizer builds and a loaded machine; quadratic would take minutes.
+        #expect(clock.now - started < .seconds(20))
+    }
+}
