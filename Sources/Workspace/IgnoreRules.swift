@@ -100,6 +100,24 @@ public struct IgnoreRules: Sendable {
         return false
     }
 
+    /// `ignores` for a file in a folder already known not to be ignored as a whole
+    /// (`ignoresEverythingUnder` was false for it): only the name and the whole path are matched.
+    public func ignoresFile(_ path: String, name: String) -> Bool {
+        if literalComponents.contains(name) { return true }
+        for rule in rules {
+            switch rule {
+            case .component(let glob):
+                if !glob.isLiteral, glob.matches(name) || glob.matches(path) { return true }
+                if glob.isLiteral, glob.matches(path) { return true }
+            case .rootGlob(let glob):
+                if glob.matches(path) { return true }
+            case .folderAtRoot, .folderAnywhere:
+                continue
+            }
+        }
+        return false
+    }
+
     /// Whether every path under the folder at `path` is ignored (so the scan need not list it):
     /// true when a rule matches one of its components.
     public func ignoresEverythingUnder(_ path: String) -> Bool {
@@ -125,34 +143,56 @@ public struct IgnoreRules: Sendable {
 }
 
 /// Python's `fnmatch` on POSIX: `*` any run (slashes included), `?` one character, `[abc]`,
-/// `[a-z]`, `[!abc]` a set; case-sensitive.
+/// `[a-z]`, `[!abc]` a set; case-sensitive. `name`, `*suffix` and `prefix*` (most ignore
+/// patterns) are compared as bytes.
 struct Glob: Sendable {
-    private let pattern: [Character]
-    let isLiteral: Bool
+    private enum Shape: Sendable {
+        case literal([UInt8])
+        case suffix([UInt8])
+        case prefix([UInt8])
+        case general([Character])
+    }
+
+    private let shape: Shape
+    var isLiteral: Bool { if case .literal = shape { return true } else { return false } }
 
     init(_ pattern: String) {
-        self.pattern = Array(pattern)
-        self.isLiteral = !pattern.contains { $0 == "*" || $0 == "?" || $0 == "[" }
+        func plain(_ s: Substring) -> Bool { !s.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+        let text = Substring(pattern)
+        if plain(text) {
+            shape = .literal(Array(pattern.utf8))
+        } else if text.first == "*", plain(text.dropFirst()) {
+            shape = .suffix(Array(text.dropFirst().utf8))
+        } else if text.last == "*", plain(text.dropLast()) {
+            shape = .prefix(Array(text.dropLast().utf8))
+        } else {
+            shape = .general(Array(pattern))
+        }
     }
 
     func matches(_ text: String) -> Bool {
-        if isLiteral { return String(pattern) == text }
-        if pattern.first == "*", !pattern.dropFirst().contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
-            return text.hasSuffix(String(pattern.dropFirst()))
+        switch shape {
+        case .literal(let bytes):
+            return text.utf8.elementsEqual(bytes)
+        case .suffix(let bytes):
+            return text.utf8.count >= bytes.count && text.utf8.suffix(bytes.count).elementsEqual(bytes)
+        case .prefix(let bytes):
+            return text.utf8.starts(with: bytes)
+        case .general(let pattern):
+            return Self.match(pattern, Array(text))
         }
-        return match(Array(text), 0, 0)
     }
 
-    private func match(_ text: [Character], _ t: Int, _ p: Int) -> Bool {
-        var t = t, p = p
-        // Iterative with one backtrack point for the last `*`.
+    /// Iterative glob match with one backtrack point for the last `*`.
+    private static func match(_ pattern: [Character], _ text: [Character]) -> Bool {
+        var t = 0, p = 0
         var starP = -1, starT = 0
         while t < text.count {
             if p < pattern.count, pattern[p] == "*" {
                 starP = p
                 starT = t
                 p += 1
-            } else if p < pattern.count, let next = step(text[t], at: p) {
+            } else if p < pattern.count, let next = step(pattern, text[t], at: p) {
                 t += 1
                 p = next
             } else if starP >= 0 {
@@ -168,7 +208,7 @@ struct Glob: Sendable {
     }
 
     /// The pattern index after matching `character` at `p`, or nil.
-    private func step(_ character: Character, at p: Int) -> Int? {
+    private static func step(_ pattern: [Character], _ character: Character, at p: Int) -> Int? {
         switch pattern[p] {
         case "?":
             return p + 1

@@ -81,7 +81,7 @@ public enum VaultScanner {
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
                     if !rules.ignoresEverythingUnder(relative) { pending.append(relative) }
-                case S_IFREG where isNoteFileName(name) && !rules.ignores(relative):
+                case S_IFREG where isNoteFileName(name) && !rules.ignoresFile(relative, name: name):
                     let nanoseconds = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
                     scan.files.append(FileStamp(relativePath: relative, size: Int64(info.st_size), mtimeNanoseconds: nanoseconds))
                 default:

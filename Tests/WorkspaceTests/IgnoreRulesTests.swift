@@ -34,6 +34,15 @@ import Testing
         #expect(!rules.ignoresEverythingUnder("docs"))
     }
 
+    @Test func theFileShortcutAgreesWhereTheFoldersAreNotIgnored() {
+        let rules = IgnoreRules(patterns: IgnoreRules.basicMemoryDefaults + ["docs/*.md", "/top.md", "[0-9]*", "x?.md"])
+        for path in ["a.md", "docs/a.md", "docs/sub/a.md", "top.md", "sub/top.md", "1.md", "sub/2.md", "xy.md",
+                     "sub/xy.md", "notes/a.tmp", "n/b~", "n/config.json", "n/keep.md"] {
+            let name = String(path.split(separator: "/").last!)
+            #expect(rules.ignoresFile(path, name: name) == rules.ignores(path), "\(path)")
+        }
+    }
+
     @Test func patternFilesSkipCommentsAndUnescape() throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
