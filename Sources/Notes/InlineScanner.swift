@@ -128,8 +128,8 @@ struct InlineScanner {
         return InlineLinks.find(in: bytes, definitions: definitions).compactMap { link in
             guard let target = NoteLinks.resolveMarkdownPath(link.destination, folder: folder) else { return nil }
             let start = from + link.start
-            let (labelStart, labelEnd) = r.stripped(start + 1, from + link.end)
-            let label = labelStart < labelEnd ? r.string(labelStart, r.lastIndex(of: ASCII.closeBracket, labelStart, labelEnd) ?? labelEnd) : ""
+            let (labelStart, labelEnd) = r.stripped(start + 1, from + link.textEnd)
+            let label = r.string(labelStart, max(labelStart, labelEnd))
             var relation = Relation(type: "links_to", target: target, alias: label.isEmpty ? nil : label,
                                     context: nil, span: r.span(start, from + link.end), isInline: true)
             relation.isMarkdownLink = true

@@ -126,6 +126,7 @@ struct InlineContent {
 enum InlineLinks {
     struct Link {
         var start: Int          // the `[`
+        var textEnd: Int        // the `]` closing the link text
         var end: Int            // past the closing `)` or `]`
         var destination: String // backslash escapes removed
     }
@@ -182,7 +183,7 @@ enum InlineLinks {
                 if opener.isImage {
                     images.append(opener.position..<end)
                 } else {
-                    links.append(Link(start: opener.position, end: end, destination: destination))
+                    links.append(Link(start: opener.position, textEnd: i, end: end, destination: destination))
                     linkFloor = openers.count
                 }
                 i = end

@@ -41,6 +41,7 @@ import Testing
         #expect(Set(note.relations.map(\.target)) == ["dir/LICENSE", "dir/tools/a.py", "dir/guide.md", "dir/c.md", "dir/s s.md",
                                                       "dir/w.md", "dir/n2.md"])
         #expect(note.relations.allSatisfy { $0.type == "links_to" && $0.isMarkdownLink })
+        #expect(parse("[the text](a]b.md)\n").relations.map(\.alias) == ["the text"])
     }
 
     @Test func nothingIsReadInHTMLBlocksCommentsOrIndentedCode() {
