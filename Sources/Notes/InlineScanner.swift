@@ -30,7 +30,8 @@ struct InlineScanner {
     private func scanRelations(_ r: ContentReader, _ start: Int, _ end: Int, inListItem: Bool,
                                definitions: LinkDefinitions, into found: inout BodyStructure) {
         var lineRelations: [(Int, Relation)] = []
-        if r.contains(ASCII.openBracket, start, end) || r.contains(ASCII.lessThan, start, end) {
+        // An inline link needs `](`; a reference link a definition and a `]` (autolinks are URLs, never files).
+        if r.find("](", start, end) != nil || (!definitions.isEmpty && r.contains(ASCII.closeBracket, start, end)) {
             lineRelations += markdownLinks(r, start, end, definitions: definitions)
         }
         if r.find("[[", start, end) != nil {

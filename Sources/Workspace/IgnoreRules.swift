@@ -107,8 +107,10 @@ public struct IgnoreRules: Sendable {
         for rule in rules {
             switch rule {
             case .component(let glob):
-                if !glob.isLiteral, glob.matches(name) || glob.matches(path) { return true }
-                if glob.isLiteral, glob.matches(path) { return true }
+                // A literal, `*suffix` or `prefix*` without `/` matches the path only where it
+                // matches a component, and the folders' components were checked on the way down.
+                if glob.isLiteral { continue }
+                if glob.matches(name) || (!glob.isComponentShaped && glob.matches(path)) { return true }
             case .rootGlob(let glob):
                 if glob.matches(path) { return true }
             case .folderAtRoot, .folderAnywhere:
@@ -155,6 +157,13 @@ struct Glob: Sendable {
 
     private let shape: Shape
     var isLiteral: Bool { if case .literal = shape { return true } else { return false } }
+    /// A literal, prefix or suffix without `/`: it matches a whole path only by matching one of its components.
+    var isComponentShaped: Bool {
+        switch shape {
+        case .literal(let bytes), .suffix(let bytes), .prefix(let bytes): return !bytes.contains(UInt8(ascii: "/"))
+        case .general: return false
+        }
+    }
 
     init(_ pattern: String) {
         func plain(_ s: Substring) -> Bool { !s.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
