@@ -32,6 +32,11 @@ struct ContentReader {
         return source.span(segment.line, start, endSegment.line.number == segment.line.number ? end : segment.end)
     }
 
+    /// Where the line holding `from` ends, at most `to` (no search when the block is one line).
+    func lineEnd(_ from: Int, _ to: Int) -> Int {
+        content.starts.count == 1 ? to : (from < to ? bytes[from..<to].firstIndex(of: ASCII.newline) ?? to : to)
+    }
+
     func contains(_ byte: UInt8, _ from: Int, _ to: Int) -> Bool {
         from < to && bytes[from..<to].contains(byte)
     }

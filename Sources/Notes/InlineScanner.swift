@@ -72,7 +72,7 @@ struct InlineScanner {
             guard let close else { break }
             i = close + 2
             // A line break inside [[…]] is a typo, not a title (Basic Memory keeps it; see the compat doc).
-            guard !r.contains(ASCII.newline, open + 2, close),
+            guard r.lineEnd(open + 2, close) == close,
                   let (target, alias) = linkTarget(r, (open + 2)..<close) else { continue }
             links.append((open, Relation(type: "links_to", target: target, alias: alias, context: nil,
                                          span: r.span(open, close + 2), isInline: true)))
@@ -144,7 +144,7 @@ struct InlineScanner {
         let to = r.linksToDirective(from, stop, blanking: []).end
         guard from < to else { return }
         if r.matches("[ ]", from, to) || r.matches("[x]", from, to) || r.matches("[-]", from, to) { return }
-        let firstLineEnd = r.find("\n", from, to) ?? to
+        let firstLineEnd = r.lineEnd(from, to)
         if firstLineEnd == to, isWholeMarkdownLink(r, from, to) { return }
         if firstLineEnd == to, r.matches("[[", from, to), to - from >= 4, r.matches("]]", to - 2, to) { return }
 
@@ -153,12 +153,12 @@ struct InlineScanner {
         var contentEnd = to
         if let (name, rest) = categoryPrefix(r, from, to) {
             category = name
-            (contentStart, contentEnd) = r.stripped(rest, r.find("\n", rest, to) ?? to)
+            (contentStart, contentEnd) = r.stripped(rest, r.lineEnd(rest, to))
         } else if !hasTagWord(r, from, to) {
             return
         } else if r.matches("[]", from, to), from + 2 < to, ContentReader.isSpace(r.bytes[from + 2]) {
             let rest = r.stripped(from + 2, to).0
-            (contentStart, contentEnd) = r.stripped(rest, r.find("\n", rest, to) ?? to)
+            (contentStart, contentEnd) = r.stripped(rest, r.lineEnd(rest, to))
         }
 
         if let peeled = TemporalQualifier.contentStart(r.bytes, contentStart, contentEnd) { contentStart = peeled }
