@@ -21,14 +21,33 @@ extension Server {
                 ]
             }),
         ])
-        // What the editor needs is published with the notification, from the feed's facts; the new
-        // text (for a reload or a later conflict copy) follows without holding anything up.
+        // A file written on this device's mount other than by a save here (an editor writing it
+        // itself, seen by inotify or didSave) is uploaded now too, like our own saves.
+        for change in changes where change.device == session.device && change.checksum != nil {
+            uploads?.push(path: change.path)
+        }
+        // What the editor needs is published with the notification, from the feed's facts and the
+        // index's copy of the new version (one query), never after waiting for the mount to show it.
         let news = changes.filter { documents[$0.path] != nil && takeNote(of: $0, session: session) }
-        for change in news { await fetchText(of: change, session: session) }
+        var unread: [ChangeRecord] = []
+        for change in news {
+            if let checksum = change.checksum {
+                let stored = try? await Blocking.run("reading \(change.path) from the index", timeout: 10) {
+                    try session.index.version(path: change.path, version: change.version)
+                }
+                if let stored = stored ?? nil, let text = stored.text, stored.info.checksum == checksum {
+                    keep(text, checksum: checksum, path: change.path)
+                } else {
+                    unread.append(change)
+                }
+            }
+            publishDiagnostics(change.path)
+        }
+        // Without the index's copy, the text comes from the mount once it shows the new bytes.
+        for change in unread { await readFromMount(change, session: session) }
     }
 
-    /// Marks the open document as changed elsewhere and publishes its diagnostics; false if the
-    /// change is not news for it.
+    /// Marks the open document as changed elsewhere; false if the change is not news for it.
     private func takeNote(of change: ChangeRecord, session: VaultContext) -> Bool {
         // Editors that save by replacing the file show up as a deletion followed by a creation;
         // a deletion of a file that is back already is not news for the open document.
@@ -45,26 +64,23 @@ extension Server {
             document.remote = RemoteChange(version: change.version, checksum: change.checksum, text: nil, device: change.device)
             isNews = true
         }
-        if isNews { publishDiagnostics(change.path) }
-        return isNews && change.checksum != nil
+        return isNews
     }
 
-    /// The changed note's text: from the index's copy of that version when it has one (at once),
-    /// else from the mount once it shows the new bytes.
-    private func fetchText(of change: ChangeRecord, session: VaultContext) async {
+    private func readFromMount(_ change: ChangeRecord, session: VaultContext) async {
         guard let checksum = change.checksum else { return }
         let text = try? await Blocking.run("reading \(change.path)", timeout: 30) { () throws -> String in
-            if let stored = try? session.index.version(path: change.path, version: change.version),
-               stored.info.checksum == checksum, let text = stored.text {
-                return text
-            }
             let path = try session.root.resolve(relativePath: change.path)
             let record = try session.index.record(path: change.path)
             let size = record?.checksum == checksum ? record?.size : nil
             return try session.freshness.read(path, checksum: checksum, size: size, deadline: Date().addingTimeInterval(20)).text
         }
-        guard let text else { return }
-        documents.update(path: change.path) { document in
+        if let text { keep(text, checksum: checksum, path: change.path) }
+    }
+
+    /// Gives the open document the changed note's text (for a reload or a later conflict copy).
+    private func keep(_ text: String, checksum: String, path: String) {
+        documents.update(path: path) { document in
             if document.remote?.checksum == checksum { document.remote?.text = text }
         }
     }

@@ -82,6 +82,19 @@ def test_a_save_and_a_conflict_copy_are_in_the_bucket_before_the_write_back_dela
         stop(bridge)
 
 
+def test_an_editors_own_write_on_the_bridges_mount_is_pushed_too(mount_factory, hrana_server, s3):  # noqa: F811
+    mount = mount_factory("device-a")
+    bridge = start_bridge(mount.mountpoint, hrana_server.url, "device-a", hrana=hrana_server, mount=mount)
+    try:
+        text = "---\ntitle: Written by the editor\n---\nHelix and VS Code write the file themselves\n"
+        started = time.monotonic()
+        (mount.mountpoint / "own.md").write_text(text)  # not through notes/save
+        elapsed = seconds_until_in_bucket(s3, "own.md", text.encode(), started)
+        assert elapsed < PUSHED_WITHIN + 1.0, f"the editor's write reached the bucket after {elapsed:.2f} s"
+    finally:
+        stop(bridge)
+
+
 def test_watch_with_rclone_rc_pushes_a_plain_write_on_the_mount(mount_factory, s3, notebridge_bin, tmp_path):  # noqa: F811
     mount = mount_factory("container")
     status_file = tmp_path / "status.json"
