@@ -41,58 +41,59 @@ def doctor(notebridge_bin, mount):
     return result.stdout + result.stderr
 
 
+@pytest.fixture
+def device_a(mount_factory, hrana_server):  # noqa: F811
+    """A bridge (with the mount's remote control) on mount A: (mount, bridge)."""
+    mount = mount_factory("device-a")
+    bridge = start_bridge(mount.mountpoint, hrana_server.url, "device-a", hrana=hrana_server, mount=mount)
+    yield mount, bridge
+    stop(bridge)
+
+
 def check_line(output, name):
     return next(line for line in output.splitlines() if line.split(" ", 1)[-1].strip().startswith(name + ":"))
 
 
-def test_a_save_and_a_conflict_copy_are_in_the_bucket_before_the_write_back_delay(mount_factory, hrana_server, s3):  # noqa: F811
-    mount = mount_factory("device-a")
-    bridge = start_bridge(mount.mountpoint, hrana_server.url, "device-a", hrana=hrana_server, mount=mount)
-    try:
-        text = "---\ntitle: Pushed\n---\nthese bytes must not wait for the write-back delay\n"
+def test_a_save_and_a_conflict_copy_are_in_the_bucket_before_the_write_back_delay(device_a, s3):  # noqa: F811
+    _, bridge = device_a
+    text = "---\ntitle: Pushed\n---\nthese bytes must not wait for the write-back delay\n"
+    started = time.monotonic()
+    saved = bridge.request("notes/save", {"path": "inbox/pushed.md", "text": text})
+    assert saved["status"] == "saved"
+    elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", text.encode(), started)
+    assert elapsed < PUSHED_WITHIN, f"the save reached the bucket after {elapsed:.2f} s (write-back {WRITE_BACK})"
+    bridge.wait_notification("notes/didUpload", lambda p: p["checksum"] == saved["checksum"], timeout=10)
+
+    # A second save of the same file (its queue entry is new again) is pushed too.
+    second = text + "and a second line\n"
+    started = time.monotonic()
+    assert bridge.request("notes/save", {"path": "inbox/pushed.md", "text": second,
+                                         "baseVersion": saved["version"]})["status"] == "saved"
+    elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", second.encode(), started)
+    assert elapsed < PUSHED_WITHIN, f"the second save reached the bucket after {elapsed:.2f} s"
+
+    # A stale save makes a conflict copy: it is pushed as well.
+    stale = bridge.request("notes/save", {"path": "inbox/pushed.md", "text": text + "mine\n",
+                                          "baseVersion": saved["version"]})
+    if stale["status"] == "conflict":
+        copy = stale["conflict"]["copyPath"]
         started = time.monotonic()
-        saved = bridge.request("notes/save", {"path": "inbox/pushed.md", "text": text})
-        assert saved["status"] == "saved"
-        elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", text.encode(), started)
-        assert elapsed < PUSHED_WITHIN, f"the save reached the bucket after {elapsed:.2f} s (write-back {WRITE_BACK})"
-        bridge.wait_notification("notes/didUpload", lambda p: p["checksum"] == saved["checksum"], timeout=10)
-
-        # A second save of the same file (its queue entry is new again) is pushed too.
-        second = text + "and a second line\n"
-        started = time.monotonic()
-        assert bridge.request("notes/save", {"path": "inbox/pushed.md", "text": second,
-                                             "baseVersion": saved["version"]})["status"] == "saved"
-        elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", second.encode(), started)
-        assert elapsed < PUSHED_WITHIN, f"the second save reached the bucket after {elapsed:.2f} s"
-
-        # A stale save makes a conflict copy: it is pushed as well.
-        stale = bridge.request("notes/save", {"path": "inbox/pushed.md", "text": text + "mine\n",
-                                              "baseVersion": saved["version"]})
-        if stale["status"] == "conflict":
-            copy = stale["conflict"]["copyPath"]
-            started = time.monotonic()
-            wait_until(lambda: s3.exists(copy), timeout=30, interval=0.02, what="the conflict copy in the bucket")
-            elapsed = time.monotonic() - started
-            assert elapsed < PUSHED_WITHIN, f"the conflict copy reached the bucket after {elapsed:.2f} s"
-        else:  # the bridge merged the two edits instead; the merge is a save like any other
-            assert stale["status"] == "merged"
-            elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", stale["text"].encode(), time.monotonic())
-            assert elapsed < PUSHED_WITHIN
-    finally:
-        stop(bridge)
+        wait_until(lambda: s3.exists(copy), timeout=30, interval=0.02, what="the conflict copy in the bucket")
+        elapsed = time.monotonic() - started
+        assert elapsed < PUSHED_WITHIN, f"the conflict copy reached the bucket after {elapsed:.2f} s"
+    else:  # the bridge merged the two edits instead; the merge is a save like any other
+        assert stale["status"] == "merged"
+        elapsed = seconds_until_in_bucket(s3, "inbox/pushed.md", stale["text"].encode(), time.monotonic())
+        assert elapsed < PUSHED_WITHIN
 
 
-def test_an_editors_own_write_on_the_bridges_mount_is_pushed_too(mount_factory, hrana_server, s3):  # noqa: F811
-    mount = mount_factory("device-a")
-    bridge = start_bridge(mount.mountpoint, hrana_server.url, "device-a", hrana=hrana_server, mount=mount)
-    try:
-        text = "---\ntitle: Written by the editor\n---\nHelix and VS Code write the file themselves\n"
-        started = time.monotonic()
-        (mount.mountpoint / "own.md").write_text(text)  # not through notes/save
-        elapsed = seconds_until_in_bucket(s3, "own.md", text.encode(), started)
-        assert elapsed < PUSHED_WITHIN + 1.0, f"the editor's write reached the bucket after {elapsed:.2f} s"
-    finally:
-        stop(bridge)
+def test_an_editors_own_write_on_the_bridges_mount_is_pushed_too(device_a, s3):  # noqa: F811
+    mount, _ = device_a
+    text = "---\ntitle: Written by the editor\n---\nHelix and VS Code write the file themselves\n"
+    started = time.monotonic()
+    (mount.mountpoint / "own.md").write_text(text)  # not through notes/save
+    elapsed = seconds_until_in_bucket(s3, "own.md", text.encode(), started)
+    assert elapsed < PUSHED_WITHIN + 1.0, f"the editor's write reached the bucket after {elapsed:.2f} s"
 
 
 def test_watch_with_rclone_rc_pushes_a_plain_write_on_the_mount(mount_factory, s3, notebridge_bin, tmp_path):  # noqa: F811
