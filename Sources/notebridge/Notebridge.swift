@@ -14,7 +14,7 @@ struct Notebridge: ParsableCommand {
         version: notebridgeVersion,
         subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
                       DoctorCommand.self, BenchCommand.self, HistoryCommand.self, ShowCommand.self,
-                      RestoreCommand.self],
+                      RestoreCommand.self, ParseCommand.self],
         defaultSubcommand: Serve.self)
 }
 
