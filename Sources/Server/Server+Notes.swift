@@ -13,6 +13,7 @@ import Workspace
 extension Server {
     /// `notes/open {path | permalink | uri}` → the note's text and the version it is at.
     func notesOpen(_ params: Params) async throws -> JSONValue {
+        if let version = try params.optionalInteger("version") { return try await notesOpenVersion(params, version: version) }
         let session = try session()
         let permalink = try params.optionalString("permalink")
         let explicitPath: ResolvedPath? = permalink == nil ? try session.resolve(params) : nil
@@ -121,6 +122,7 @@ extension Server {
             }
         }
         if let conflict = output.conflict {
+            uploads?.push(path: conflict.copyPath)
             result["text"] = .string(conflict.theirs.text)
             result["conflict"] = [
                 "theirsChecksum": JSONValue(conflict.theirs.checksum), "theirsVersion": .integer(conflict.theirs.version),
@@ -178,23 +180,6 @@ extension Server {
                 return ["status": "deleted"]
             }
         }
-    }
-
-    /// `workspace/symbol`: notes matching the query, as file symbols.
-    func workspaceSymbol(_ params: Params) async throws -> JSONValue {
-        let session = try session()
-        let query = try params.string("query")
-        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-        let results = try await Blocking.run("searching", timeout: session.saveTimeout) {
-            try session.index.search(SearchRequest(text: query, limit: 100))
-        }
-        return .array(results.hits.map { hit in
-            let folder = (hit.path as NSString).deletingLastPathComponent
-            return [
-                "name": .string(hit.title), "kind": 1, "containerName": .string(folder),
-                "location": ["uri": .string(session.uri(hit.path)), "range": lineRange(0..<0)],
-            ]
-        })
     }
 
     func lineRange(_ lines: Range<Int>) -> JSONValue {

@@ -24,6 +24,8 @@ public final class VaultContext: Sendable {
     package let saveTimeout: Double
     /// The bucket behind an rclone mount, asked through rclone's remote control; nil without one.
     package let remoteObjects: (any RemoteObjects)?
+    /// Prunes the history by `settings.retention`; the server and `notebridge watch` start it.
+    package let pruner: HistoryPruner
 
     /// Whether the root is on a mount (FUSE or a network file system), which can lag behind the index.
     public var isOnMount: Bool { fileSystem.isFUSE || fileSystem.isNetwork }
@@ -42,7 +44,7 @@ public final class VaultContext: Sendable {
         }
         let index = try Self.openIndex(settings.database, root: root)
         let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
-        let mountPrefix = FileSystemKind.mountPoint(of: root.path).map { Self.relative(root.path, to: $0) } ?? ""
+        let mountPrefix = FileSystemKind.pathInsideMount(root.path)
         self.init(root: root, index: index, device: settings.device ?? DeviceID.current(), settings: settings,
                   fileSystem: FileSystemKind.describe(path: root.path),
                   freshness: MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix))
@@ -65,6 +67,7 @@ public final class VaultContext: Sendable {
         remoteObjects = self.fileSystem.isFUSE
             ? freshness.remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: freshness.mountPrefix) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
+        pruner = HistoryPruner(index: index, policy: settings.retention)
     }
 
     package func uri(_ path: String) -> String { root.uri(forRelativePath: path) }
@@ -76,11 +79,6 @@ public final class VaultContext: Sendable {
             ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
         let executor = try IndexDatabase.open(url: url)
         return try NoteIndex(executor: executor)
-    }
-
-    private static func relative(_ path: String, to mountPoint: String) -> String {
-        guard mountPoint != "/", path.hasPrefix(mountPoint) else { return "" }
-        return String(path.dropFirst(mountPoint.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 }
 

@@ -39,6 +39,7 @@ public final class HeadlessWatcher: Sendable {
                                     pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag,
                                     beforeScan: vault.freshness.refreshAll, vault: vault) { _ in }
         monitor.start(fromSeq: 0)
+        vault.pruner.start()
 
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -57,6 +58,7 @@ public final class HeadlessWatcher: Sendable {
 
         stop.wait()
         status.cancel()
+        vault.pruner.stop()
         Log.info("watch: stopping")
         let drained = monitor.stopAndDrain(timeout: 30)
         reportStatus(monitor, started: started, stopping: true)
