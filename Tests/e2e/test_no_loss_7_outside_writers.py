@@ -99,9 +99,6 @@ def test_an_outside_rename_on_a_mount_is_seen_consistently_and_indexed(mount_fac
         stop(a)
 
 
-@pytest.mark.xfail(strict=True, raises=ResponseError, reason="issue 14 #7: on a local disk a save whose base is "
-                   "behind the disk waits (holding the path lock) for the index's checksum to appear on disk, which "
-                   "never happens once the file moved on, and fails with 'has not reached this mount yet'")
 def test_a_save_on_a_local_disk_never_waits_for_a_checksum_the_disk_moved_past(vault):  # noqa: F811
     vault.write("restored.md", note_text("Restored", "line 0: original\n"))
     bridge = start_bridge(vault.root, str(vault.database), "saver", "--save-timeout", "4", "--scan-interval", "3600")
