@@ -80,7 +80,9 @@ extension VaultContext {
                 healing = true
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
-                try healing || !wasSeen(current, path: path.relative, by: writer)
+                // Healing over this device's own unfinished save keeps no copy: its client was
+                // told the save failed, and the history keeps the text.
+                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
