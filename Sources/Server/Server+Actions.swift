@@ -87,6 +87,7 @@ extension Server {
                 try Indexer.index(root: session.root, into: session.index, device: session.device, mountLag: session.mountLag)
             }
             monitor?.pollNow()
+            indexCompleted()
             return ["added": JSONValue(stats.added), "updated": JSONValue(stats.updated), "removed": JSONValue(stats.removed),
                     "unchanged": JSONValue(stats.unchanged)]
         case "notebridge.check": return try await checkVault()

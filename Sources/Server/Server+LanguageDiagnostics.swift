@@ -94,7 +94,8 @@ struct NewNote: Sendable {
 extension Server {
     /// Unresolved links and a duplicate permalink in an open document (cached; see `LinkDiagnosticsCache`).
     func linkDiagnostics(for document: OpenDocument) -> [JSONValue] {
-        guard let session = try? session() else { return [] }
+        // Until the whole folder is indexed, a link to a note not reached yet would look unresolved.
+        guard indexComplete.isSet, let session = try? session() else { return [] }
         let (cached, start) = linkChecks.lookup(path: document.path, text: document.text)
         if start { Task { await checkLinks(path: document.path, text: document.text, session: session) } }
         return cached

@@ -151,6 +151,8 @@ extension Server {
                 ]
             }),
             "retriedWithOr": .bool(results.retriedWithOr),
+            // The first index of the folder has not finished: notes not reached yet are missing.
+            "incomplete": .bool(!indexComplete.isSet),
         ]
     }
 
