@@ -35,6 +35,9 @@ local function client_config(settings)
       ['notes/didUpload'] = function(err, result, ctx)
         require('notebridge.changes').on_did_upload(err, result, ctx)
       end,
+      ['notes/didRename'] = function(err, result, ctx)
+        require('notebridge.rename').on_did_rename(err, result, ctx)
+      end,
     },
     commands = {
       ['notebridge.keepMine'] = function(command, ctx)
