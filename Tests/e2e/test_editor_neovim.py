@@ -467,3 +467,12 @@ report({ name = vim.api.nvim_buf_get_name(bufnr), renamed_modified = renamed_mod
     assert 'title: "Alpha: Prime"' in renamed.read_text()
     assert "Bob read [[Alpha: Prime]]." in (root / "people" / "bob.md").read_text()
     assert not any(m.get("level") == 4 for m in report["messages"]), report["messages"]  # no error, no baseVersion refusal
+
+
+def test_a_root_that_does_not_exist_is_reported_at_setup(nvim, tmp_path, vault, notebridge_bin):
+    missing = tmp_path / "not-mounted"
+    report = run_scenario(tmp_path, (missing, *vault[1:]), notebridge_bin, r"""
+report({ messages = messages })
+""")
+
+    assert any(str(missing) in m["message"] and "not a folder" in m["message"] for m in report["messages"]), report
