@@ -8,15 +8,11 @@ file, and the note must never end mid-line.
 import threading
 import time
 
-import pytest
 
 from harness.no_loss import files_holding, start_bridge, stop, token
 from harness.vault import note_text, vault  # noqa: F401
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 14 #1: NoteFile.read only checks bytes read == st_size; "
-                   "theirVersion() indexes the half-written file and merges into it; commit() renames over "
-                   "it, so the writer's remaining bytes go to an unlinked inode")
 def test_a_save_during_a_slow_writers_pause_loses_neither_text(vault):  # noqa: F811
     original = note_text("Slow", "".join(f"line {k}: original\n" for k in range(10)))
     vault.write("slow.md", original)

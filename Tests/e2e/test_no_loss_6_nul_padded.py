@@ -7,7 +7,6 @@ does not, so the file here shows exactly those bytes on a local folder, through 
 import hashlib
 import time
 
-import pytest
 
 from harness.no_loss import index_row, start_bridge, stop
 from harness.vault import note_text, vault  # noqa: F401
@@ -15,8 +14,6 @@ from harness.vault import note_text, vault  # noqa: F401
 NOTICE_WITHIN = 5  # inotify is immediate, the scan runs every second
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 14 #6: NoteFile.read accepts NUL-padded bytes (only bytes read "
-                   "== st_size is checked), so the indexer and notes/open take them as the note")
 def test_nul_padded_bytes_are_never_indexed_or_served(vault):  # noqa: F811
     old = note_text("Padded", "line 0: an old version\n")
     vault.write("padded.md", old)
