@@ -11,7 +11,7 @@ import pytest
 from harness.hrana_server import HranaServerProcess
 from harness.lsp import LspClient
 from harness.polling import wait_until
-from harness.vault import bridges, note_text, vault  # noqa: F401
+from harness.vault import note_text, vault  # noqa: F401
 
 NOTES = 3000
 
@@ -45,30 +45,51 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_requests_right_after_initialized_on_a_fresh_3000_note_index_are_answered(bridges):
-    write_linked_vault(bridges.vault)
-    client = bridges.spawn()
-    client.initialize(root=bridges.vault.root, capabilities={"window": {"workDoneProgress": True}})
+def serve_on(vault, tmp_path, latency_ms):
+    """A bridge on `vault`'s local SQLite index, or (with `latency_ms`) on a Hrana server that slow."""
+    args, env, server = vault.serve_args("dev-a"), None, None
+    if latency_ms is not None:
+        server = HranaServerProcess(tmp_path / "hrana.db", token=secrets.token_hex(8), latency_ms=latency_ms)
+        args[args.index("--database") + 1] = server.url
+        env = {**os.environ, "TURSO_AUTH_TOKEN": server.token}
+    return LspClient(args, env=env), server
+
+
+@pytest.mark.parametrize("latency_ms, count", [(None, NOTES), (50, 600)], ids=["sqlite-3000", "hrana-50ms-600"])
+def test_requests_right_after_initialized_on_a_fresh_index_are_answered(tmp_path, vault, latency_ms, count):
+    write_linked_vault(vault, count)
+    client, server = serve_on(vault, tmp_path, latency_ms)
+    try:
+        requests_right_after_initialized(client, vault, count)
+    finally:
+        client.close()
+        if server:
+            server.stop()
+
+
+def requests_right_after_initialized(client, vault, count):
+    client.initialize(root=vault.root, capabilities={"window": {"workDoneProgress": True}})
     first = "notes/0/Note 0.md"
-    open_note(client, bridges.vault, first)
-    where = {"textDocument": {"uri": bridges.vault.uri(first)}, "position": link_position(bridges.vault, first, "Note 1")}
+    open_note(client, vault, first)
+    where = {"textDocument": {"uri": vault.uri(first)}, "position": link_position(vault, first, "Note 1")}
+    last, middle = count - 1, count // 2
     # All sent at once, before the folder is open and long before the first index ends.
     pending = {
         "definition": client.request_async("textDocument/definition", where)[1],
         "hover": client.request_async("textDocument/hover", where)[1],
-        **{f"search {i}": client.request_async("notes/search", {"query": f"body {i}"})[1] for i in (0, 1500, 2999)},
-        "open": client.request_async("notes/open", {"path": "notes/5/Note 2999.md"})[1],
+        **{f"search {i}": client.request_async("notes/search", {"query": f"body {i}"})[1] for i in (0, middle, last)},
+        "open": client.request_async("notes/open", {"path": f"notes/{last // 500}/Note {last}.md"})[1],
     }
     answers = {name: client.wait_response(box, timeout=60) for name, box in pending.items()}
     definition = answers["definition"]
-    assert (definition[0] if isinstance(definition, list) else definition)["uri"] == bridges.vault.uri("notes/0/Note 1.md")
+    assert (definition[0] if isinstance(definition, list) else definition)["uri"] == vault.uri("notes/0/Note 1.md")
     assert "Note 1" in answers["hover"]["contents"]["value"]
     # Wherever the indexer was when they arrived, the searches waited for the whole folder.
-    for i in (0, 1500, 2999):
+    for i in (0, middle, last):
         assert f"notes/{i // 500}/Note {i}.md" in [hit["path"] for hit in answers[f"search {i}"]["results"]]
         assert answers[f"search {i}"]["incomplete"] is False
-    assert answers["open"]["text"] == bridges.vault.read("notes/5/Note 2999.md")
-    client.wait_indexed()
+    assert answers["open"]["text"] == vault.read(f"notes/{last // 500}/Note {last}.md")
+    client.wait_indexed(timeout=120)
     assert unresolved(client) == []
 
 
@@ -76,13 +97,7 @@ def test_requests_right_after_initialized_on_a_fresh_3000_note_index_are_answere
 def test_no_unresolved_link_diagnostics_from_an_incomplete_first_index(tmp_path, vault, latency_ms):
     write_linked_vault(vault, count=400)
     vault.write("Start.md", note_text("Start", "- links_to [[Note 399]]\n- links_to [[Note 3]]\n- links_to [[Nowhere]]\n"))
-    args, env = vault.serve_args("dev-a"), None
-    server = None
-    if latency_ms is not None:
-        server = HranaServerProcess(tmp_path / "hrana.db", token=secrets.token_hex(8), latency_ms=latency_ms)
-        args = [*args[:args.index("--database") + 1], server.url, *args[args.index("--database") + 2:]]
-        env = {**os.environ, "TURSO_AUTH_TOKEN": server.token}
-    client = LspClient(args, env=env)
+    client, server = serve_on(vault, tmp_path, latency_ms)
     try:
         client.initialize(root=vault.root, capabilities={"window": {"workDoneProgress": True}})
         open_note(client, vault, "Start.md")
