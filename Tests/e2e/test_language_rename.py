@@ -141,3 +141,19 @@ def test_rename_for_a_client_that_cannot_rename_files_moves_the_file_on_the_serv
     assert saved["status"] == "saved"
     (server.root / TOKYO).write_text(apply_text_edits(tokyo, edit["changes"][server.uri(TOKYO)], "utf-16"), encoding="utf-8")
     assert unresolved_after_check(server.root, tmp_path / "check.db") == ["Nowhere 🌀"]
+
+
+def test_server_side_rename_of_a_note_with_unsaved_edits_keeps_them_in_the_buffer(make_vault):
+    server = make_vault("utf-16", resource_operations=(), document_changes=False)
+    draft = server.text(ADA) + "unsaved line\n"
+    server.open(ADA, draft)
+    edit = server.request("textDocument/rename", {**server.at(ADA, "title: Ada", 8, text=draft), "newName": "Ada B"})
+    renamed = "people/Ada B.md"
+    notice = server.client.wait_notification("notes/didRename")
+    assert "text" not in notice  # the buffer had unsaved edits: it keeps them, and gets the title edits
+    assert "unsaved line" not in server.text(renamed)  # the file holds the saved text, retitled
+    buffer = apply_text_edits(draft, edit["changes"][server.uri(renamed)], "utf-16")
+    assert "title: Ada B\n" in buffer and buffer.endswith("unsaved line\n")
+    saved = server.request("notes/save", {"uri": server.uri(renamed), "text": buffer,
+                                          "baseVersion": notice["version"], "baseChecksum": notice["checksum"]})
+    assert saved["status"] == "saved" and server.text(renamed) == buffer
