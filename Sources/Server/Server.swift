@@ -25,6 +25,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
     /// Set once an index of the whole folder is complete; link diagnostics are published only
     /// after it (an incomplete index would flag links to notes not indexed yet).
     let indexComplete = Latch()
+    /// Held while one document's diagnostics are computed and sent, so an older computation
+    /// (say, before its link check finished) is never sent after a newer one and shown last.
+    let publishing = NSLock()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
