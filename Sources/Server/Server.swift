@@ -90,6 +90,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
 
     /// Waits (bounded) for what `method` needs: the open folder, and for index lookups the first index.
     private func awaitReadiness(for method: String) async {
+        guard method != "notebridge/status" else { return }  // it reports the opening itself
         await opened.wait(upTo: Self.openingWait)
         if Self.readsIndex.contains(method), lock.withLock({ _session != nil }) {
             await firstIndexEnded.wait(upTo: Self.firstIndexWait)

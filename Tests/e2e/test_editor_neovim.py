@@ -476,3 +476,25 @@ report({ messages = messages })
 """)
 
     assert any(str(missing) in m["message"] and "not a folder" in m["message"] for m in report["messages"]), report
+
+
+def test_checkhealth_reports_an_index_server_that_does_not_answer(nvim, tmp_path, vault, notebridge_bin):
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = f"http://127.0.0.1:{port}"
+    report = run_scenario(tmp_path, (vault[0], down, vault[2]), notebridge_bin, r"""
+vim.cmd.edit(root .. '/alpha.md')
+local clients = require('notebridge.client')
+wait('the server to report the index problem', function()
+  local client = vim.lsp.get_clients({ bufnr = 0 })[1]
+  if not (client and client.initialized) then return false end
+  local status = clients.request(client, 'notebridge/status', {}, nil, 2)
+  return status and status.problem ~= nil
+end)
+vim.cmd('checkhealth notebridge')
+report({ health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n') })
+""")
+
+    assert "still being opened" in report["health"] and f"127.0.0.1:{port}" in report["health"], report["health"]
