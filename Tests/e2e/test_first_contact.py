@@ -9,7 +9,7 @@ import time
 import pytest
 
 from harness.hrana_server import HranaServerProcess
-from harness.lsp import LspClient
+from harness.lsp import LspClient, ResponseError
 from harness.polling import wait_until
 from harness.vault import note_text, vault  # noqa: F401
 
@@ -168,3 +168,21 @@ def test_a_missing_root_is_reported_at_start_up(tmp_path, vault):
     missing = tmp_path / "not-mounted"
     message = start_up_message(vault, root=str(missing))
     assert str(missing) in message
+
+
+def test_requests_while_the_index_does_not_answer_fail_after_a_bounded_wait_naming_the_host(vault):
+    vault.write("Alpha.md", note_text("Alpha", "text\n"))
+    port = free_port()
+    args = vault.serve_args("dev-a")
+    args[args.index("--database") + 1] = f"http://127.0.0.1:{port}"
+    client = LspClient(args)
+    try:
+        client.initialize(root=vault.root)
+        started = time.monotonic()
+        with pytest.raises(ResponseError) as failed:
+            client.request("notes/save", {"path": "Alpha.md", "text": "changed\n"}, timeout=60)
+        assert f"127.0.0.1:{port}" in failed.value.message and "retrying" in failed.value.message
+        assert time.monotonic() - started < 45  # bounded (the server waits 10 s)
+        assert vault.read("Alpha.md") == note_text("Alpha", "text\n")
+    finally:
+        client.close()
