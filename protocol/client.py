@@ -241,6 +241,15 @@ def parse_arguments(argv):
     which = open_note.add_mutually_exclusive_group(required=True)
     which.add_argument("path", nargs="?", help="path relative to the root")
     which.add_argument("--permalink", help="the note's permalink or title")
+    open_note.add_argument("--version", type=int, help="open this version from the note's history (see history)")
+
+    history = commands.add_parser("history", help="list the versions the index keeps of a note, newest first")
+    history.add_argument("path")
+    history.add_argument("--limit", type=int)
+
+    restore = commands.add_parser("restore", help="save an older version of a note as its newest (re-creates a deleted note)")
+    restore.add_argument("path")
+    restore.add_argument("--version", type=int, required=True, help="the version to bring back (see history)")
 
     save = commands.add_parser("save", help="save stdin as the note's text")
     save.add_argument("path")
@@ -274,7 +283,18 @@ def run_command(client, args):
     """Runs the command; returns (result to print or None, exit status)."""
     if args.command == "open":
         params = {"permalink": args.permalink} if args.permalink else {"path": args.path}
+        if args.version is not None:
+            params["version"] = args.version
         return client.request("notes/open", params), 0
+    if args.command == "history":
+        params = {"path": args.path}
+        if args.limit is not None:
+            params["limit"] = args.limit
+        return client.request("notes/history", params), 0
+    if args.command == "restore":
+        result = client.request("workspace/executeCommand", {"command": "notebridge.restore",
+                                                             "arguments": [{"path": args.path, "version": args.version}]})
+        return result, 3 if result.get("status") == "conflict" else 0
     if args.command == "save":
         params = {"path": args.path, "text": sys.stdin.read()}
         if args.base_version is not None:

@@ -4,7 +4,7 @@ import Vault
 
 enum Capabilities {
     static let commands = ["notebridge.save", "notebridge.reindex", "notebridge.acceptRemote", "notebridge.keepMine"]
-        + ["notebridge.check", "notebridge.createNote"]
+        + ["notebridge.check", "notebridge.createNote", "notebridge.history", "notebridge.restore", "notebridge.showVersion"]
 
     static func initializeResult(encoding: PositionEncoding) -> JSONValue {
         [
@@ -22,10 +22,10 @@ enum Capabilities {
                 "hoverProvider": true,
                 "documentSymbolProvider": true,
                 "renameProvider": ["prepareProvider": true],
-                "codeActionProvider": ["codeActionKinds": ["quickfix"]],
+                "codeActionProvider": ["codeActionKinds": ["quickfix", "source"]],
                 "executeCommandProvider": ["commands": .array(commands.map { .string($0) })],
                 "workspace": ["workspaceFolders": ["supported": true, "changeNotifications": false]],
-                "experimental": ["notes": ["open": true, "save": true, "search": true, "delete": true, "didChange": true]],
+                "experimental": ["notes": ["open": true, "save": true, "search": true, "delete": true, "didChange": true, "history": true]],
             ],
             "serverInfo": ["name": "notebridge", "version": .string(notebridgeVersion)],
         ]

@@ -35,6 +35,7 @@ extension Server {
                                   command: "notebridge.acceptRemote", preferred: !document.isDirty))
         }
         actions += linkCodeActions(params, document: document)
+        actions += await historyCodeActions(params, document: document)
         return .array(actions)
     }
 
@@ -92,6 +93,9 @@ extension Server {
                     "unchanged": JSONValue(stats.unchanged)]
         case "notebridge.check": return try await checkVault()
         case "notebridge.createNote": return try await createNote(arguments)
+        case "notebridge.history": return try await historyCommand(arguments)
+        case "notebridge.restore": return try await restoreCommand(arguments)
+        case "notebridge.showVersion": return try await showVersionCommand(arguments)
         default:
             throw ResponseError.invalidParams("command: unknown command '\(command)' (known: \(Capabilities.commands.joined(separator: ", ")))")
         }

@@ -28,6 +28,7 @@ extension Server {
             startMonitor(monitor)
             let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)
+            session.pruner.start()
             // Ended only now, so a client that waits for it knows later writes will be noticed.
             progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
         } catch {

@@ -13,6 +13,7 @@ import Workspace
 extension Server {
     /// `notes/open {path | permalink | uri}` → the note's text and the version it is at.
     func notesOpen(_ params: Params) async throws -> JSONValue {
+        if let version = try params.optionalInteger("version") { return try await notesOpenVersion(params, version: version) }
         let session = try session()
         let permalink = try params.optionalString("permalink")
         let explicitPath: ResolvedPath? = permalink == nil ? try session.resolve(params) : nil

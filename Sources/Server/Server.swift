@@ -189,6 +189,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
         "notes/save": { try await $0.notesSave($1) },
         "notes/search": { try await $0.notesSearch($1) },
         "notes/delete": { try await $0.notesDelete($1) },
+        "notes/history": { try await $0.notesHistory($1) },
         "workspace/symbol": { try await $0.workspaceSymbol($1) },
         "workspace/executeCommand": { try await $0.executeCommand($1) },
         "textDocument/codeAction": { try await $0.codeAction($1) },

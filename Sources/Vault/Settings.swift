@@ -1,9 +1,10 @@
 import Foundation
+import Index
 import JSON
 
 /// The server's settings. The command line wins over `initializationOptions` and
 /// `workspace/didChangeConfiguration`, which use the same keys (`root`, `database`, `device`,
-/// `pollInterval`, `scanInterval`, `rcloneRc`, `saveTimeout`).
+/// `pollInterval`, `scanInterval`, `rcloneRc`, `saveTimeout`, `historyDays`, `historyKeep`).
 public struct Settings: Sendable, Equatable {
     public var root: String?
     public var database: String?
@@ -12,12 +13,16 @@ public struct Settings: Sendable, Equatable {
     public var scanInterval: Double?
     public var rcloneRC: String?
     public var saveTimeout: Double?
+    /// The history keeps every version younger than this many days (default 30) …
+    public var historyDays: Double?
+    /// … and the newest this many of each note however old (default 50).
+    public var historyKeep: Int?
     /// Serve `/` or the bare home directory as a root (refused unless asked for).
     public var allowBroadRoot = false
 
     public init(root: String? = nil, database: String? = nil, device: String? = nil, pollInterval: Double? = nil,
                 scanInterval: Double? = nil, rcloneRC: String? = nil, saveTimeout: Double? = nil,
-                allowBroadRoot: Bool = false) {
+                allowBroadRoot: Bool = false, historyDays: Double? = nil, historyKeep: Int? = nil) {
         self.root = root
         self.database = database
         self.device = device
@@ -26,6 +31,14 @@ public struct Settings: Sendable, Equatable {
         self.rcloneRC = rcloneRC
         self.saveTimeout = saveTimeout
         self.allowBroadRoot = allowBroadRoot
+        self.historyDays = historyDays
+        self.historyKeep = historyKeep
+    }
+
+    /// What the background pruning keeps (`historyDays`, `historyKeep`, or the defaults).
+    public var retention: RetentionPolicy {
+        RetentionPolicy(keepFor: historyDays.map { .milliseconds(Int64(($0 * 86_400_000).rounded())) } ?? RetentionPolicy.standard.keepFor,
+                        keepLatest: historyKeep ?? RetentionPolicy.standard.keepLatest)
     }
 
     /// `self` with every unset field taken from `other`.
@@ -33,7 +46,8 @@ public struct Settings: Sendable, Equatable {
         Settings(root: root ?? other.root, database: database ?? other.database, device: device ?? other.device,
                  pollInterval: pollInterval ?? other.pollInterval, scanInterval: scanInterval ?? other.scanInterval,
                  rcloneRC: rcloneRC ?? other.rcloneRC, saveTimeout: saveTimeout ?? other.saveTimeout,
-                 allowBroadRoot: allowBroadRoot || other.allowBroadRoot)
+                 allowBroadRoot: allowBroadRoot || other.allowBroadRoot, historyDays: historyDays ?? other.historyDays,
+                 historyKeep: historyKeep ?? other.historyKeep)
     }
 }
 

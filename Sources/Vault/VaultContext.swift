@@ -22,6 +22,8 @@ public final class VaultContext: Sendable {
     package let saveTimeout: Double
     /// The bucket behind an rclone mount, asked through rclone's remote control; nil without one.
     package let remoteObjects: (any RemoteObjects)?
+    /// Prunes the history by `settings.retention`; the server and `notebridge watch` start it.
+    package let pruner: HistoryPruner
 
     /// Whether the root is on a mount (FUSE or a network file system), which can lag behind the index.
     public var isOnMount: Bool { fileSystem.isFUSE || fileSystem.isNetwork }
@@ -62,6 +64,7 @@ public final class VaultContext: Sendable {
         remoteObjects = self.fileSystem.isFUSE
             ? freshness.remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: freshness.mountPrefix) } : nil
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
+        pruner = HistoryPruner(index: index, policy: settings.retention)
     }
 
     package func uri(_ path: String) -> String { root.uri(forRelativePath: path) }

@@ -2,31 +2,39 @@ import ArgumentParser
 import Foundation
 import Index
 import JSON
+import Server
 import Support
 import Vault
 
-/// `notebridge history PATH`: the versions the index keeps of a note, newest first (read-only).
+/// `notebridge history PATH` (the versions the index keeps of a note, newest first) or
+/// `notebridge history --deleted` (notes whose newest version is a deletion). Read-only.
 struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "history", abstract: "List the versions the index keeps of a note, newest first (also for a deleted note).")
+        commandName: "history",
+        abstract: "List the versions the index keeps of a note, newest first (also for a deleted note), or the deleted notes.")
 
     @Argument(help: "The note: a path relative to --root, or an absolute path inside it.")
-    var path: String
+    var path: String?
 
     @OptionGroup var vault: VaultOptions
 
-    @Option(help: "At most this many versions (1–10000).")
+    @Option(help: "At most this many versions or deleted notes (1–10000).")
     var limit = 50
+
+    @Flag(help: "List the deleted notes that can be brought back (`notebridge restore PATH --version N`).")
+    var deleted = false
 
     @Flag(help: "Print the versions as JSON.")
     var json = false
 
     func validate() throws {
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        guard (path == nil) == deleted else { throw ValidationError("give either a note's PATH or --deleted") }
     }
 
     func run() throws {
         let opened = try VaultContext(settings: vault.settings)
+        guard let path else { return try listDeleted(opened) }
         let note = notePath(path, root: opened.root.path)
         let versions = try opened.index.history(path: note, limit: limit)
         if json {
@@ -34,10 +42,21 @@ struct HistoryCommand: ParsableCommand {
             return
         }
         guard !versions.isEmpty else { throw HistoryFailure("the index keeps no versions of \(note)") }
-        for version in versions {
-            let when = Timestamp.iso8601(Date(timeIntervalSince1970: Double(version.at) / 1000))
-            let what = version.isDeletion ? "deleted" : "\(version.size) bytes" + (version.hasText ? "" : " (text not kept)")
-            print("v\(version.version)  \(when)  \(version.device)  \(version.origin.rawValue)  \(what)")
+        for version in versions { print(version.line) }
+    }
+
+    private func listDeleted(_ opened: VaultContext) throws {
+        let notes = try opened.index.deletedNotes(limit: limit)
+        if json {
+            print(JSONValue.array(notes.map { note in
+                ["path": .string(note.deletion.path), "deletion": note.deletion.json, "restorable": note.lastText.map(\.json) ?? .null]
+            }).serializedString())
+            return
+        }
+        for note in notes {
+            let restore = note.lastText.map { "restore: notebridge restore \(note.deletion.path) --version \($0.version)" }
+                ?? "no text kept"
+            print("\(note.deletion.path)  deleted \(note.deletion.when) by \(note.deletion.device)  \(restore)")
         }
     }
 }
@@ -61,24 +80,80 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let opened = try VaultContext(settings: vault.settings)
         let note = notePath(path, root: opened.root.path)
-        guard let stored = try opened.index.version(path: note, version: version) else {
-            throw HistoryFailure("the index keeps no version \(version) of \(note) (see `notebridge history \(note)`)")
-        }
         if json {
-            var value = stored.info.json
-            if case .object(var fields) = value {
-                fields["text"] = stored.text.map(JSONValue.string) ?? .null
-                value = .object(fields)
+            guard let stored = try opened.index.version(path: note, version: version) else {
+                throw VersionLookupError.notKept(path: note, version: version)
             }
-            print(value.serializedString())
+            var fields = stored.info.fields
+            fields["text"] = stored.text.map(JSONValue.string) ?? .null
+            print(JSONValue.object(fields).serializedString())
             return
         }
-        guard let bytes = stored.bytes else {
-            throw HistoryFailure(stored.info.isDeletion
-                ? "version \(version) of \(note) is its deletion; it has no text"
-                : "the index did not keep the text of version \(version) of \(note)")
+        let kept = try opened.keptVersion(path: note, version: version)
+        FileHandle.standardOutput.write(Data(kept.text.utf8))
+    }
+}
+
+/// `notebridge restore PATH --version N`: saves that version's text as the note's newest version,
+/// through the same compare-and-swap save as an editor's (never over a version it has not seen;
+/// a deleted note is re-created).
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Save an older version of a note (see `notebridge history`) as its newest version; brings back a deleted note.")
+
+    @Argument(help: "The note: a path relative to --root, or an absolute path inside it.")
+    var path: String
+
+    @Option(help: "The version to bring back.")
+    var version: Int64
+
+    @Option(help: "Save over this version only (default: the version the index holds now).")
+    var baseVersion: Int64?
+
+    @OptionGroup var vault: VaultOptions
+
+    func validate() throws {
+        guard version >= 1 else { throw ValidationError("--version must be 1 or more") }
+        if let baseVersion, baseVersion < 0 { throw ValidationError("--base-version must be 0 or more") }
+    }
+
+    func run() throws {
+        let opened = try VaultContext(settings: vault.settings)
+        let note = try opened.root.resolve(relativePath: notePath(path, root: opened.root.path))
+        let output = try opened.restore(note, version: version, baseVersion: baseVersion)
+        switch output.status {
+        case .saved: print("restored \(note.relative) version \(version) as version \(output.record.version)")
+        case .unchanged: print("\(note.relative) already has the text of version \(version) (version \(output.record.version))")
+        case .merged:
+            print("restored \(note.relative) version \(version), merged with a newer save, as version \(output.record.version)")
+        case .conflict:
+            throw HistoryFailure("\(note.relative) changed meanwhile (now version \(output.record.version)) and version \(version) "
+                + "does not merge with it; its text is in \(output.conflict?.copyPath ?? "a conflict copy"), the note is unchanged")
         }
-        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
+/// `--history-days` and `--history-keep`: how long the background pruning keeps versions.
+struct RetentionOptions: ParsableArguments {
+    @Option(help: "Keep every version younger than this many days (default 30).")
+    var historyDays: Double?
+
+    @Option(help: "Keep at least this many versions of each note however old (default 50).")
+    var historyKeep: Int?
+
+    func validate() throws {
+        if let historyDays, !(historyDays > 0 && historyDays <= 36_500) {
+            throw ValidationError("--history-days must be between 0 and 36500")
+        }
+        if let historyKeep, !(1...100_000).contains(historyKeep) {
+            throw ValidationError("--history-keep must be between 1 and 100000")
+        }
+    }
+
+    func apply(to settings: inout Settings) {
+        settings.historyDays = historyDays
+        settings.historyKeep = historyKeep
     }
 }
 
@@ -95,9 +170,9 @@ private struct HistoryFailure: Error, CustomStringConvertible {
 }
 
 extension NoteVersionInfo {
-    var json: JSONValue {
-        ["version": .integer(version), "checksum": checksum.map(JSONValue.string) ?? .null, "device": .string(device),
-         "at": .integer(at), "size": .integer(size), "origin": .string(origin.rawValue),
-         "deleted": .bool(isDeletion), "hasText": .bool(hasText)]
+    /// One line of `notebridge history`.
+    var line: String {
+        let what = isDeletion ? "deleted" : "\(size) bytes" + (hasText ? "" : " (text not kept)")
+        return "v\(version)  \(when)  \(device)  \(origin.rawValue)  \(what)"
     }
 }

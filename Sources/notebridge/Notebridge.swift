@@ -13,7 +13,8 @@ struct Notebridge: ParsableCommand {
         abstract: "Edit Basic Memory notes on a cloud mount from any editor: a JSON-RPC/LSP server on stdio.",
         version: notebridgeVersion,
         subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
-                      DoctorCommand.self, BenchCommand.self, HistoryCommand.self, ShowCommand.self, ParseCommand.self],
+                      DoctorCommand.self, BenchCommand.self, HistoryCommand.self, ShowCommand.self,
+                      RestoreCommand.self, ParseCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -42,6 +43,8 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the language server on stdin/stdout (the default).")
 
     @OptionGroup var vault: VaultOptions
+
+    @OptionGroup var retention: RetentionOptions
 
     @Flag(help: "Accepted for editors that pass it; stdio is the only transport.")
     var stdio = false
@@ -77,6 +80,7 @@ struct Serve: ParsableCommand {
         settings.scanInterval = scanInterval
         settings.rcloneRC = rcloneRc
         settings.saveTimeout = saveTimeout
+        retention.apply(to: &settings)
         let server = Server(settings: settings)
         let code = server.run(connection: Connection(maxFrameSize: maxMessageBytes))
         throw ExitCode(code)

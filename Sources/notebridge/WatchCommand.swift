@@ -11,6 +11,8 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var vault: VaultOptions
 
+    @OptionGroup var retention: RetentionOptions
+
     @Option(help: "Seconds between stat scans of the root (default 30 on a mount, 5 on a local disk).")
     var scanInterval: Double?
 
@@ -35,6 +37,7 @@ struct WatchCommand: ParsableCommand {
         var settings = vault.settings
         settings.scanInterval = scanInterval
         settings.rcloneRC = rcloneRc
+        retention.apply(to: &settings)
         let watcher = try HeadlessWatcher(settings: settings, statusFile: statusFile, statusInterval: statusInterval)
         let pushing = try rcloneRc.map { url in
             let root = try VaultRoot(settings.root ?? "")

@@ -46,3 +46,15 @@ import Testing
     #expect(RootChoice.isTooBroad("/"))
     #expect(!RootChoice.isTooBroad("/srv/notes"))
 }
+
+@Test func historyRetentionSettingsAreReadAndChecked() throws {
+    let read = try Settings(client: ["historyDays": 7.5, "historyKeep": 10], path: "initializationOptions")
+    #expect(read.historyDays == 7.5 && read.historyKeep == 10)
+    for (key, value) in [("historyDays", JSONValue.integer(0)), ("historyKeep", .integer(0)), ("historyKeep", .string("many"))] {
+        #expect {
+            try Settings(client: .object([key: value]), path: "initializationOptions")
+        } throws: { error in
+            (error as? ResponseError)?.message.contains("initializationOptions.\(key)") == true
+        }
+    }
+}

@@ -91,6 +91,22 @@ def indexed_paths(notebridge_bin, vault, query: str) -> list[str]:
     return [hit["path"] for hit in json.loads(result.stdout)["results"]]
 
 
+def laptop_saves(vault, path: str, text: str) -> dict:
+    """Another bridge (device "laptop") saves `text` over the note's current version; returns
+    what it opened (the version replaced)."""
+    root, database, _ = vault
+    other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
+    try:
+        other.initialize(root)
+        other.wait_indexed()
+        base = other.request("notes/open", {"path": path})
+        assert other.request("notes/save", {"path": path, "text": text, "baseVersion": base["version"]})["status"] == "saved"
+        return base
+    finally:
+        other.shutdown()
+        other.close()
+
+
 def test_snippet_is_valid_toml_with_the_server_and_the_markdown_language():
     config = tomllib.loads(SNIPPET.read_text())
     server = config["language-server"]["notebridge"]
@@ -123,22 +139,13 @@ def test_helix_write_is_recorded_in_the_index_through_did_save(hx, tmp_path, vau
 
 
 def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tmp_path, vault, notebridge_bin):
-    root, database, _ = vault
+    root = vault[0]
     with start_helix(tmp_path, vault, "alpha.md") as session:
         session.send("ggjjjjjjA" + ", edited in Helix!" + ESC)
         session.wait_for_log('"text":"!"')  # Helix sends a change per key: the last one reached the bridge
 
         theirs = ALPHA.replace("second line\n", "second line, from the laptop\n")
-        other = LspClient(["serve", "--root", str(root), "--database", str(database), "--device", "laptop"])
-        try:
-            other.initialize(root)
-            other.wait_indexed()
-            base = other.request("notes/open", {"path": "alpha.md"})
-            assert other.request("notes/save", {"path": "alpha.md", "text": theirs,
-                                                "baseVersion": base["version"]})["status"] == "saved"
-        finally:
-            other.shutdown()
-            other.close()
+        laptop_saves(vault, "alpha.md", theirs)
         session.wait_for_log('"code":"changed-elsewhere-dirty"')
 
         # Helix sees the file changed under it and wants :write! to overwrite it.
@@ -181,3 +188,21 @@ def test_helix_hover_and_goto_definition_right_after_start_are_answered(hx, tmp_
         assert "ServerError" not in log and "-32803" not in log
         assert '"kind":"end"' not in log.split('"method":"textDocument/hover"')[0]  # asked before the index ended
         assert session.quit() == 0
+def test_helix_history_code_action_puts_an_old_version_in_the_buffer_and_write_restores_it(hx, tmp_path, vault,
+                                                                                           notebridge_bin):
+    root = vault[0]
+    opened = laptop_saves(vault, "alpha.md", ALPHA.replace("first line", "first line, rewritten elsewhere"))
+
+    with start_helix(tmp_path, vault, "alpha.md") as session:
+        mark = len(session.screen)
+        session.send(" a")
+        session.wait_for_screen(f"History: show version {opened['version']}", since=mark)
+        session.send(ENTER)  # the only action: the older version
+        session.wait_for_log('"method":"workspace/applyEdit"')
+        mark = len(session.screen)
+        session.send(ESC + ":write" + ENTER)
+        session.wait_for_screen("written", since=mark)
+        wait_until(lambda: indexed_paths(notebridge_bin, vault, "rewritten") == [], timeout=15,
+                   what="the index recording the restored text")
+        assert session.quit() == 0
+    assert (root / "alpha.md").read_text() == ALPHA

@@ -498,3 +498,38 @@ report({ health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n'
 """)
 
     assert "still being opened" in report["health"] and f"127.0.0.1:{port}" in report["health"], report["health"]
+def test_history_shows_an_old_version_in_a_diff_and_restores_it(nvim, tmp_path, vault, notebridge_bin):
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+local bufnr = open('alpha.md')
+vim.api.nvim_buf_set_lines(bufnr, 7, 8, false, { 'line one, second version' })
+vim.cmd.write()
+local kept = vim.b[bufnr].notebridge.version
+vim.api.nvim_buf_set_lines(bufnr, 7, 8, false, { 'line one, third version' })
+vim.cmd.write()
+local listed
+vim.ui.select = function(items, opts, on_choice)
+  listed = vim.tbl_map(opts.format_item, items)
+  for _, item in ipairs(items) do
+    if item.version == kept then return on_choice(item) end
+  end
+  on_choice(nil)
+end
+vim.cmd('NotebridgeHistory')
+local scratch = vim.api.nvim_get_current_buf()
+local shown = { name = vim.api.nvim_buf_get_name(scratch), text = text(scratch), modifiable = vim.bo[scratch].modifiable,
+                diff = vim.wo.diff, source_diff = vim.wo[vim.fn.bufwinid(bufnr)].diff }
+vim.cmd('NotebridgeRestore')
+report({ kept = kept, listed = listed, shown = shown, restored_text = text(bufnr), modified = vim.bo[bufnr].modified,
+         version = vim.b[bufnr].notebridge.version, scratch_gone = not vim.api.nvim_buf_is_valid(scratch),
+         messages = messages })
+""")
+
+    second = ALPHA.replace("line one\n", "line one, second version\n")
+    assert report["listed"][0].startswith(f"v{report['kept'] + 1}  ") and "nvim  save" in report["listed"][0], report
+    assert any(line.startswith(f"v{report['kept']}  ") for line in report["listed"])
+    assert report["shown"]["name"] == f"notebridge://alpha.md@v{report['kept']}"
+    assert report["shown"]["text"] == second
+    assert report["shown"]["modifiable"] is False and report["shown"]["diff"] and report["shown"]["source_diff"]
+    assert report["restored_text"] == second and report["modified"] is False and report["scratch_gone"], report
+    assert report["version"] == report["kept"] + 2
+    assert (vault[0] / "alpha.md").read_text() == second

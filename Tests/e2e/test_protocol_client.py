@@ -141,6 +141,20 @@ def test_delete_removes_the_note(vault):
     assert again.returncode == 1 and "does not exist" in again.stderr
 
 
+def test_history_open_version_and_restore(vault):
+    before = vault.run_json("open", FINCA)
+    edited = before["text"].replace("Pitalito", "Pitalito (Huila)")
+    saved = vault.run_json("save", FINCA, "--base-version", str(before["version"]), stdin=edited)
+    history = vault.run_json("history", FINCA, "--limit", "2")
+    assert [v["version"] for v in history["versions"]] == [saved["version"], before["version"]]
+    old = vault.run_json("open", FINCA, "--version", str(before["version"]))
+    assert (old["text"], old["source"], old["currentVersion"]) == (before["text"], "history", saved["version"])
+    restored = vault.run_json("restore", FINCA, "--version", str(before["version"]))
+    assert restored["status"] == "saved" and vault.read(FINCA) == before["text"]
+    missing = vault.run("open", FINCA, "--version", "99")
+    assert missing.returncode == 1 and "no version 99" in missing.stderr
+
+
 def test_request_sends_any_method(vault):
     symbols = vault.run_json("request", "workspace/symbol", '{"query": "cupping"}')
     assert "Cupping Protocol" in [symbol["name"] for symbol in symbols]

@@ -69,7 +69,7 @@ SCHEMA_NAMES = sorted(path.stem for path in SCHEMAS.glob("*.json"))
 
 
 def test_every_method_has_its_schemas():
-    expected = {f"notes-{method}.{part}" for method in ("open", "save", "search", "delete") for part in ("params", "result")}
+    expected = {f"notes-{method}.{part}" for method in ("open", "save", "search", "delete", "history") for part in ("params", "result")}
     assert set(SCHEMA_NAMES) == expected | {"notes-didChange.params"}
 
 
@@ -172,3 +172,17 @@ def test_real_traffic_matches_the_schemas(two_devices):
         assert errors(didChange, params) == [], params
         kinds |= {change["kind"] for change in params["changes"]}
     assert kinds == {"created", "changed", "deleted"}, kinds
+
+
+def test_history_traffic_matches_the_schemas(two_devices):
+    laptop, desk = two_devices
+    path = "people/Priya Raman.md"
+    opened = laptop.call("notes/open", {"path": path})
+    saved = laptop.call("notes/save", {"path": path, "text": opened["text"] + "- [note] moved to Lisbon\n",
+                                       "baseVersion": opened["version"]})
+    desk.call("notes/delete", {"path": path, "baseVersion": saved["version"]})
+    history = laptop.call("notes/history", {"path": path, "limit": 10})
+    assert [v["deleted"] for v in history["versions"][:2]] == [True, False]
+    old = laptop.call("notes/open", {"path": path, "version": opened["version"]})
+    assert (old["source"], old["currentVersion"], old["text"]) == ("history", None, opened["text"])
+    laptop.call("notes/open", {"uri": (laptop.root / path).as_uri(), "version": saved["version"]})

@@ -158,7 +158,8 @@ async def test_initialize_offers_what_the_editors_use(bridge):
     assert sync.open_close and sync.change == types.TextDocumentSyncKind.Incremental
     assert sync.save.include_text is True
     assert capabilities.workspace_symbol_provider
-    assert list(capabilities.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
+    assert list(capabilities.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix,
+                                                                         types.CodeActionKind.Source]
     assert {"notebridge.save", "notebridge.keepMine", "notebridge.acceptRemote", "notebridge.reindex"} <= set(
         capabilities.execute_command_provider.commands)
 

@@ -38,6 +38,7 @@ public final class HeadlessWatcher: Sendable {
         let monitor = ChangeMonitor(root: vault.root, index: vault.index, device: vault.device, ownWrites: OwnWrites(),
                                     pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag) { _ in }
         monitor.start(fromSeq: 0)
+        vault.pruner.start()
 
         let stop = DispatchSemaphore(value: 0)
         var sources: [DispatchSourceSignal] = []
@@ -56,6 +57,7 @@ public final class HeadlessWatcher: Sendable {
 
         stop.wait()
         status.cancel()
+        vault.pruner.stop()
         Log.info("watch: stopping")
         let drained = monitor.stopAndDrain(timeout: 30)
         reportStatus(monitor, started: started, stopping: true)

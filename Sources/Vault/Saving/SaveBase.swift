@@ -9,6 +9,8 @@ package struct SaveRequest: Sendable {
     package var force: Bool
     package var baseVersion: Int64?         // 0: the client believes the note does not exist yet
     package var baseChecksum: String?
+    /// How the index records the new version (`restore` for a save of an older version's text).
+    package var origin = VersionOrigin.save
 
     package init(path: ResolvedPath, text: String, force: Bool, baseVersion: Int64?, baseChecksum: String?) {
         self.path = path
@@ -39,6 +41,7 @@ extension VaultContext {
     func saveInput(for request: SaveRequest, document: OpenDocument?, served: ServedVersions) throws -> SaveInput {
         let path = request.path
         var input = SaveInput(path: path, text: request.text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: request.force)
+        input.origin = request.origin
         let baseChecksum = request.baseChecksum
         if let baseVersion = request.baseVersion {
             // The text of that version: the open buffer's base, or what notes/open served.

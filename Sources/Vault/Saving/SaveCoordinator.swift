@@ -12,6 +12,7 @@ package struct SaveInput: Sendable {
     package var baseChecksum: String?
     package var baseText: String?           // needed to merge; nil when the client did not give us a base
     package var force: Bool
+    package var origin = VersionOrigin.save   // of the new version, unless it is a merge
 
     package init(path: ResolvedPath, text: String, baseVersion: Int64, baseChecksum: String? = nil, baseText: String? = nil, force: Bool) {
         self.path = path
@@ -72,7 +73,7 @@ package final class SaveCoordinator: Sendable {
         if input.force {
             let current = try index.record(path: path.relative)
             let outcome = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0,
-                                     baseChecksum: current?.checksum)
+                                     baseChecksum: current?.checksum, origin: input.origin)
             guard case .won(let won) = outcome else { throw SaveRace(path: path.relative) }
             return SaveOutput(status: .saved, record: won, text: input.text)
         }
@@ -85,7 +86,7 @@ package final class SaveCoordinator: Sendable {
                 return SaveOutput(status: .unchanged, record: record, text: input.text)
             }
             switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: input.baseVersion,
-                              baseChecksum: input.baseChecksum) {
+                              baseChecksum: input.baseChecksum, origin: input.origin) {
             case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
             case .lost(let now): current = now
             }
@@ -99,7 +100,8 @@ package final class SaveCoordinator: Sendable {
             let theirs = try theirVersion(disk: diskIsBase ? nil : disk, index: current, at: path, deadline: deadline)
             guard let theirs else {
                 // Deleted elsewhere: saving brings the note back, which loses nothing.
-                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0, baseChecksum: nil) {
+                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0, baseChecksum: nil,
+                                  origin: input.origin) {
                 case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
                 case .lost(let now): current = now
                 }
@@ -111,7 +113,7 @@ package final class SaveCoordinator: Sendable {
             if theirs.record.checksum == input.baseChecksum {
                 // A newer version with our base's very content (the file re-indexed): nothing to merge.
                 switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: theirs.record.version,
-                                  baseChecksum: theirs.record.checksum) {
+                                  baseChecksum: theirs.record.checksum, origin: input.origin) {
                 case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
                 case .lost(let now): current = now
                 }
@@ -122,7 +124,7 @@ package final class SaveCoordinator: Sendable {
             case .clean(let merged):
                 let bytes = Array(merged.utf8)
                 switch try commit(bytes, checksum: Checksum.sha256(bytes), at: path, baseVersion: theirs.record.version,
-                                  baseChecksum: theirs.record.checksum) {
+                                  baseChecksum: theirs.record.checksum, origin: .merge) {
                 case .won(let won): return SaveOutput(status: .merged, record: won, text: merged)
                 case .lost(let now): current = now
                 }
@@ -140,7 +142,7 @@ package final class SaveCoordinator: Sendable {
     /// Writes `bytes` to a temp file, swaps the index from `baseVersion`, renames on success.
     /// A lost swap removes the temp file and says what the index holds now.
     private func commit(_ bytes: [UInt8], checksum: String, at path: ResolvedPath, baseVersion: Int64,
-                        baseChecksum: String?) throws -> SaveOutcome {
+                        baseChecksum: String?, origin: VersionOrigin) throws -> SaveOutcome {
         let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
         var renamed = false
         defer { if !renamed { AtomicFile.discard(temporary: temporary) } }
@@ -148,8 +150,8 @@ package final class SaveCoordinator: Sendable {
         let mtime = stat(temporary, &info) == 0 ? info.mtimeNanoseconds : 0
         let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: path.relative)
         ownWrites.insert(path: path.relative, checksum: checksum)
-        let outcome = try index.save(path: path.relative, baseVersion: baseVersion, baseChecksum: baseChecksum, parsed: parsed,
-                                     checksum: checksum, size: Int64(bytes.count), mtime: mtime, device: device)
+        let write = NoteWrite(path: path.relative, bytes: bytes, checksum: checksum, parsed: parsed, mtime: mtime)
+        let outcome = try index.save(write, baseVersion: baseVersion, baseChecksum: baseChecksum, origin: origin, device: device)
         guard case .won = outcome else {
             ownWrites.remove(path: path.relative, checksum: checksum)
             return outcome

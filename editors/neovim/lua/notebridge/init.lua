@@ -58,6 +58,12 @@ local function define_commands()
   vim.api.nvim_create_user_command('NotebridgeResolve', function()
     commands.resolve()
   end, { nargs = 0, desc = 'Resolve the conflict in this note' })
+  vim.api.nvim_create_user_command('NotebridgeHistory', function()
+    require('notebridge.history').pick()
+  end, { nargs = 0, desc = 'Pick a kept version of this note and diff it against the buffer' })
+  vim.api.nvim_create_user_command('NotebridgeRestore', function()
+    require('notebridge.history').restore()
+  end, { nargs = 0, desc = 'Bring back the version shown in this buffer (from :NotebridgeHistory)' })
 end
 
 --- Sets up one notes root: { root, database?, cmd?, device?, poll_interval?, rclone_rc?, save_timeout? }.
