@@ -15,7 +15,6 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let commandLine: Settings
     let documents = DocumentStore()
     let debouncer = Debouncer()
-    let servedVersions = ServedVersions()
     let linkChecks = LinkDiagnosticsCache()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
