@@ -34,7 +34,10 @@ extension VaultContext {
         let disk = try readForOpen(path, indexed: record != nil)
         for _ in 0..<3 {
             guard let current = record else {
-                guard let disk else { return OpenedNote(base: BaseState(version: 0, text: ""), source: .mount, stale: false) }
+                // No file, or a mount still showing a version of a note deleted since: it does not exist.
+                guard let disk, try !index.knows(checksum: disk.checksum, path: path.relative) else {
+                    return OpenedNote(base: BaseState(version: 0, text: ""), source: disk == nil ? .mount : .index, stale: false)
+                }
                 switch try index.recordObserved(disk.write(path: path.relative), replacing: 0, baseChecksum: nil,
                                                 origin: .open, device: device) {
                 case .won(let recorded): return Self.fromMount(disk, recorded)
