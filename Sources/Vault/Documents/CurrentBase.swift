@@ -30,6 +30,14 @@ extension VaultContext {
     /// Bytes on the mount the index never saw are recorded first, by compare-and-swap against the
     /// version they replaced; nothing waits for the mount to catch up.
     package func openNote(_ path: ResolvedPath) throws -> OpenedNote {
+        let opened = try openNoteFromIndexOrMount(path)
+        if !opened.stale, let checksum = opened.base.checksum {
+            saver.indexed.remember(path: path.relative, version: opened.base.version, checksum: checksum)
+        }
+        return opened
+    }
+
+    private func openNoteFromIndexOrMount(_ path: ResolvedPath) throws -> OpenedNote {
         var record = try index.record(path: path.relative)
         let disk = try readForOpen(path, indexed: record != nil)
         for _ in 0..<3 {

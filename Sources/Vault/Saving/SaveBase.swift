@@ -48,6 +48,8 @@ extension VaultContext {
                 input.baseText = buffer.text
             } else if let baseChecksum {
                 input.baseChecksum = baseChecksum
+            } else if let known = saver.indexed[path.relative, baseVersion] {
+                input.baseChecksum = known  // its text is read from the index if a merge needs it
             } else if baseVersion > 0, let kept = try index.version(path: path.relative, version: baseVersion) {
                 // A version number names one text for good: the index's (never what a mount showed).
                 input.baseChecksum = kept.info.checksum

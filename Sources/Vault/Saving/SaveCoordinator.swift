@@ -55,6 +55,8 @@ package final class SaveCoordinator: Sendable {
     package let ownWrites: OwnWrites
     private let pathLocks = PathLocks()
     private let unremoved = UnremovedTemporaries()
+    /// Checksums of versions the index named to this process.
+    package let indexed = IndexedChecksums()
     /// Saves under way; the server closes it before exiting.
     package let gate = SaveGate()
 
@@ -67,7 +69,9 @@ package final class SaveCoordinator: Sendable {
     }
 
     package func save(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
-        try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
+        let output = try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
+        indexed.remember(path: output.record.path, version: output.record.version, checksum: output.record.checksum)
+        return output
     }
 
     /// Our text, encoded and parsed once per save.
@@ -191,7 +195,7 @@ package final class SaveCoordinator: Sendable {
             return .lost(try index.record(path: path.relative))
         }
         do {
-            let copy = try keepOutsideWrite(at: path, seen: seen, ours: checksum, deadline: deadline)
+            let copy = try keepOutsideWrite(at: path, seen: seen, known: [checksum, baseChecksum], deadline: deadline)
             ownWrites.wrote(path: path.relative, size: Int64(bytes.count), mtime: mtime)  // before inotify can see it
             try AtomicFile.commit(temporary: temporary, to: path)
             renamed = true
@@ -202,12 +206,14 @@ package final class SaveCoordinator: Sendable {
         }
     }
 
-    /// Just before the rename: if another program wrote the file since this save read it, its bytes
-    /// are kept as a copy beside the note (our rename must not drop them unseen); returns its path.
-    private func keepOutsideWrite(at path: ResolvedPath, seen: FileSeen, ours: String, deadline: Date) throws -> String? {
+    /// Just before the rename: if another program wrote the file since this save read it, with bytes
+    /// the index does not keep (not ours, not the version we swapped against, no version of the
+    /// note), they are kept as a copy beside the note (our rename must not drop them unseen);
+    /// returns its path.
+    private func keepOutsideWrite(at path: ResolvedPath, seen: FileSeen, known: [String?], deadline: Date) throws -> String? {
         guard !seen.isUnchanged(path) else { return nil }
-        guard let file = try SettledRead.file(path, until: deadline),
-              file.checksum != ours, file.checksum != seen.checksum else { return nil }
+        guard let file = try SettledRead.file(path, until: deadline), file.checksum != seen.checksum,
+              !known.contains(file.checksum), try !index.knows(checksum: file.checksum, path: path.relative) else { return nil }
         let copy = ConflictCopy.path(for: path, device: "outside", at: Date(), in: root)
         try AtomicFile.write(file.bytes, to: copy)
         Log.warning("\(path.relative): another program wrote it during a save; its text is kept in \(copy.relative)")

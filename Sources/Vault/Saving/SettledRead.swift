@@ -1,6 +1,7 @@
 import Foundation
 import Index
 import Notes
+import Support
 import Workspace
 
 /// A note file is a version only once nobody is writing it: reads that `NoteFile` calls
@@ -63,4 +64,22 @@ extension NoteIndex {
     func knows(checksum: String, path: String) throws(SQLError) -> Bool {
         try knownVersion(checksum: checksum, path: path) != nil
     }
+}
+
+/// The checksum of each recent (path, version) the index named to this process (a save's record,
+/// an open's version): a version number names one text for good, so a save giving only its
+/// `baseVersion` finds its checksum here without another round trip to the index.
+package final class IndexedChecksums: Sendable {
+    private let state = Locked<(checksums: [String: String], order: [String])>(([:], []))
+    private let capacity = 1024
+
+    package func remember(path: String, version: Int64, checksum: String) {
+        let key = "\(path)\0\(version)"
+        state.withLock { known in
+            if known.checksums.updateValue(checksum, forKey: key) == nil { known.order.append(key) }
+            if known.order.count > capacity { known.checksums.removeValue(forKey: known.order.removeFirst()) }
+        }
+    }
+
+    package subscript(path: String, version: Int64) -> String? { state.withLock { $0.checksums["\(path)\0\(version)"] } }
 }
