@@ -37,6 +37,14 @@ extension VaultContext {
         return opened
     }
 
+    /// Serving the index's text while the mount lags: ask rclone (if we can) to re-list the note's
+    /// folder, without waiting, so the mount catches up.
+    private func askMountToCatchUp(_ path: ResolvedPath) {
+        guard let remoteControl = freshness.remoteControl else { return }
+        let folder = MountFreshness.join(freshness.mountPrefix, (path.relative as NSString).deletingLastPathComponent)
+        DispatchQueue.global(qos: .utility).async { try? remoteControl.refresh(directory: folder) }
+    }
+
     private func openNoteFromIndexOrMount(_ path: ResolvedPath) throws -> OpenedNote {
         var record = try index.record(path: path.relative)
         let disk = try readForOpen(path, indexed: record != nil)
@@ -102,6 +110,7 @@ extension VaultContext {
     /// The index's current version with its text from the index. A version kept without text (before
     /// the history) falls back to what the mount shows, marked stale.
     private func fromIndex(_ current: NoteRecord, disk: NoteFile?, at path: ResolvedPath) throws -> OpenedNote {
+        askMountToCatchUp(path)
         if let kept = try index.version(path: path.relative, version: current.version), kept.info.checksum == current.checksum,
            let text = kept.text {
             return OpenedNote(base: BaseState(version: current.version, checksum: current.checksum, text: text), source: .index,
