@@ -30,7 +30,7 @@ let package = Package(
         // The sync engine: files, index and saves, with no JSON-RPC in sight.
         .target(name: "Vault", dependencies: ["Support", "Notes", "Index", "Workspace", "Merge", "JSON"]),
         // Language features over a note snapshot, answering in LSP values; no JSON-RPC.
-        .target(name: "Language", dependencies: ["Notes", "Index", "JSON", "LSP"]),
+        .target(name: "Language", dependencies: ["Notes", "JSON", "LSP"]),
         .target(name: "Server", dependencies: ["Support", "JSONRPC", "JSON", "LSP", "Language", "Notes", "Index", "Workspace", "Merge", "Vault"]),
         .target(name: "Tools", dependencies: ["Support", "JSON", "Notes", "Index", "Workspace", "Vault"]),
         .executableTarget(name: "notebridge", dependencies: [
@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "IndexTests", dependencies: ["Index", "Vault"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "LSPTests", dependencies: ["LSP", "JSON"]),
-        .testTarget(name: "LanguageTests", dependencies: ["Language", "Notes", "Index", "LSP", "JSON"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language", "Notes", "LSP", "JSON"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Vault", "JSONRPC", "JSON"]),
     ]

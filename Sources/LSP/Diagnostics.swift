@@ -8,16 +8,21 @@ public struct Diagnostic: Sendable, Hashable {
     public var severity: Severity
     public var code: String
     public var message: String
+    /// Kept by the client and sent back with code-action requests.
+    public var data: JSONValue?
 
-    public init(range: LSPRange, severity: Severity, code: String, message: String) {
+    public init(range: LSPRange, severity: Severity, code: String, message: String, data: JSONValue? = nil) {
         self.range = range
         self.severity = severity
         self.code = code
         self.message = message
+        self.data = data
     }
 
     public var json: JSONValue {
-        ["range": range.json, "severity": JSONValue(severity.rawValue), "code": .string(code), "source": "notebridge",
-         "message": .string(message)]
+        var value: [String: JSONValue] = ["range": range.json, "severity": JSONValue(severity.rawValue), "code": .string(code),
+                                          "source": "notebridge", "message": .string(message)]
+        if let data { value["data"] = data }
+        return .object(value)
     }
 }

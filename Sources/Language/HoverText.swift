@@ -1,26 +1,22 @@
 import Foundation
-import Index
-import JSON
-import LSP
-import Notes
 
 /// The markdown a hover shows for a note.
 package enum HoverText {
     package static let proseLines = 5
     package static let listedObservations = 5
 
-    package static func markdown(record: NoteRecord, preview: NotePreview) -> String {
-        var parts = ["**\(escaped(record.title))** · \(escaped(record.type))  \n`\(record.path)`"]
-        if !preview.aliases.isEmpty { parts[0] += "  \nAliases: " + preview.aliases.map(escaped).joined(separator: ", ") }
-        let prose = firstLines(of: preview.body, title: record.title)
+    package static func markdown(note: NoteSummary, overview: NoteOverview) -> String {
+        var parts = ["**\(escaped(note.title))** · \(escaped(note.type))  \n`\(note.path)`"]
+        if !overview.aliases.isEmpty { parts[0] += "  \nAliases: " + overview.aliases.map(escaped).joined(separator: ", ") }
+        let prose = firstLines(of: overview.body, title: note.title)
         if !prose.isEmpty { parts.append(prose.joined(separator: "\n")) }
-        if !preview.observations.isEmpty {
+        if !overview.observations.isEmpty {
             var counts: [String: Int] = [:]
-            for item in preview.observations { counts[item.category, default: 0] += 1 }
+            for item in overview.observations { counts[item.category, default: 0] += 1 }
             let summary = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) \(escaped($0.key))" }
-            var lines = ["**Observations** (\(preview.observations.count)): " + summary.joined(separator: ", ")]
-            lines += preview.observations.prefix(listedObservations).map { "- [\(escaped($0.category))] \(clipped($0.content))" }
-            if preview.observations.count > listedObservations { lines.append("- …") }
+            var lines = ["**Observations** (\(overview.observations.count)): " + summary.joined(separator: ", ")]
+            lines += overview.observations.prefix(listedObservations).map { "- [\(escaped($0.category))] \(clipped($0.content))" }
+            if overview.observations.count > listedObservations { lines.append("- …") }
             parts.append(lines.joined(separator: "\n"))
         }
         return parts.joined(separator: "\n\n")

@@ -1,5 +1,4 @@
 import Foundation
-import Index
 import JSON
 import LSP
 import Notes
@@ -36,8 +35,25 @@ package struct NoteSnapshot: Sendable {
 
     /// An LSP range on one line, from byte columns.
     package func range(line: Int, bytes: Range<Int>, encoding: PositionEncoding) -> JSONValue {
-        Self.range(line: line, start: character(line: line, byteColumn: bytes.lowerBound, encoding: encoding),
-                   end: character(line: line, byteColumn: bytes.upperBound, encoding: encoding))
+        lspRange(line: line, bytes: bytes, encoding: encoding).json
+    }
+
+    package func lspRange(line: Int, bytes: Range<Int>, encoding: PositionEncoding) -> LSPRange {
+        LSPRange(line: line, start: character(line: line, byteColumn: bytes.lowerBound, encoding: encoding),
+                 end: character(line: line, byteColumn: bytes.upperBound, encoding: encoding))
+    }
+
+    /// The whole of `line` (without its line break).
+    package func lineRange(_ line: Int, encoding: PositionEncoding) -> LSPRange {
+        lspRange(line: line, bytes: 0..<lineBytes(line).count, encoding: encoding)
+    }
+
+    /// A client position as a line and byte column; a line past the end means the last line, a
+    /// column past the end of its line means the line's end.
+    package func cursor(at position: Position, encoding: PositionEncoding) -> Cursor {
+        let line = min(max(0, position.line), lines.lineCount - 1)
+        let offset = lines.utf8Offset(line: position.line, character: max(0, position.character), encoding: encoding)
+        return Cursor(line: line, byte: offset - lineStart(line))
     }
 
     /// The explicit relation or link (`[[…]]` or `[…](….md)`) under a cursor.
@@ -64,6 +80,12 @@ package struct NoteSnapshot: Sendable {
     }
 
     package static func range(line: Int, start: Int, end: Int) -> JSONValue { LSPRange(line: line, start: start, end: end).json }
+
+    /// A stored or parsed span as an LSP range in `encoding` (spans keep UTF-8 and UTF-16 columns).
+    package static func range(of span: TextSpan, encoding: PositionEncoding) -> LSPRange {
+        let columns = encoding == .utf8 ? span.utf8 : span.utf16
+        return LSPRange(line: span.line, start: columns.lowerBound, end: columns.upperBound)
+    }
 }
 
 /// A position in a note, as a line and a byte column on it.

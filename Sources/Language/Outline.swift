@@ -1,62 +1,36 @@
 import Foundation
-import Index
-import JSON
 import LSP
 import Notes
 
-/// One entry of a note's outline.
-package struct OutlineSymbol {
-    package var name: String
-    package var detail: String?
-    package var kind: Int
-    package var range: JSONValue
-    package var selection: JSONValue
-    package var children: [OutlineSymbol] = []
-
-    package init(name: String, detail: String? = nil, kind: Int, range: JSONValue, selection: JSONValue, children: [OutlineSymbol] = []) {
-        self.name = name
-        self.detail = detail
-        self.kind = kind
-        self.range = range
-        self.selection = selection
-        self.children = children
-    }
-
-    package var documentSymbol: JSONValue {
-        var value: [String: JSONValue] = ["name": .string(name), "kind": JSONValue(kind), "range": range, "selectionRange": selection,
-                                          "children": .array(children.map(\.documentSymbol))]
-        if let detail { value["detail"] = .string(detail) }
-        return .object(value)
-    }
-
-    package func information(uri: String, container: String? = nil) -> [JSONValue] {
-        var value: [String: JSONValue] = ["name": .string(name), "kind": JSONValue(kind),
-                                          "location": ["uri": .string(uri), "range": selection]]
-        if let container { value["containerName"] = .string(container) }
-        return [.object(value)] + children.flatMap { $0.information(uri: uri, container: name) }
+extension DocumentSymbol {
+    /// This symbol and its descendants as flat `SymbolInformation`, each naming its parent.
+    package func information(uri: String, container: String? = nil) -> [SymbolInformation] {
+        [SymbolInformation(name: name, kind: kind, location: Location(uri: uri, range: selectionRange), containerName: container)]
+            + children.flatMap { $0.information(uri: uri, container: name) }
     }
 }
 
 /// A note's headings as a tree, with observations and relations under the heading they sit in.
 package struct Outline {
-    package static let headingKind = 15, groupKind = 18, observationKind = 8, relationKind = 7
+    package static let headingKind = SymbolKind.string, groupKind = SymbolKind.array, observationKind = SymbolKind.field,
+        relationKind = SymbolKind.property
 
-    package private(set) var roots: [OutlineSymbol] = []
+    package private(set) var roots: [DocumentSymbol] = []
 
     package init(note: NoteSnapshot, encoding: PositionEncoding) {
-        func position(_ line: Int, _ byteColumn: Int) -> JSONValue {
-            Position(line: line, character: note.character(line: line, byteColumn: byteColumn, encoding: encoding)).json
+        func position(_ line: Int, _ byteColumn: Int) -> Position {
+            Position(line: line, character: note.character(line: line, byteColumn: byteColumn, encoding: encoding))
         }
-        func spanRange(_ span: TextSpan) -> JSONValue {
-            ["start": position(span.line, span.utf8.lowerBound), "end": position(span.line, span.utf8.upperBound)]
+        func spanRange(_ span: TextSpan) -> LSPRange {
+            LSPRange(start: position(span.line, span.utf8.lowerBound), end: position(span.line, span.utf8.upperBound))
         }
-        func lineEnd(_ line: Int) -> JSONValue { position(line, note.lineBytes(line).count) }
+        func lineEnd(_ line: Int) -> Position { position(line, note.lineBytes(line).count) }
 
         struct Section {
             var heading: Heading?
             var endLine: Int
-            var observations: [OutlineSymbol] = []
-            var relations: [OutlineSymbol] = []
+            var observations: [DocumentSymbol] = []
+            var relations: [DocumentSymbol] = []
             var children: [Int] = []
         }
         let headings = note.parsed.headings
@@ -88,44 +62,44 @@ package struct Outline {
                 if firstObservation[owner] == nil { firstObservation[owner] = observation.span }
                 lastObservation[owner] = observation.span
                 let content = observation.content.isEmpty ? observation.category : observation.content
-                sections[owner].observations.append(OutlineSymbol(
+                sections[owner].observations.append(DocumentSymbol(
                     name: "[\(observation.category)] \(HoverText.clipped(content, to: 80))",
                     detail: observation.tags.isEmpty ? nil : observation.tags.map { "#" + $0 }.joined(separator: " "),
-                    kind: Self.observationKind, range: spanRange(observation.span), selection: spanRange(observation.span)))
+                    kind: Self.observationKind, range: spanRange(observation.span), selectionRange: spanRange(observation.span)))
             case .relation(let relation):
                 let owner = stack.last!
                 if firstRelation[owner] == nil { firstRelation[owner] = relation.span }
                 lastRelation[owner] = relation.span
-                sections[owner].relations.append(OutlineSymbol(
+                sections[owner].relations.append(DocumentSymbol(
                     name: "\(relation.type) [[\(relation.target)]]", detail: relation.context,
-                    kind: Self.relationKind, range: spanRange(relation.span), selection: spanRange(relation.span)))
+                    kind: Self.relationKind, range: spanRange(relation.span), selectionRange: spanRange(relation.span)))
             }
         }
 
-        func groups(_ index: Int) -> [OutlineSymbol] {
-            var result: [OutlineSymbol] = []
+        func groups(_ index: Int) -> [DocumentSymbol] {
+            var result: [DocumentSymbol] = []
             let section = sections[index]
             if let first = firstObservation[index], let last = lastObservation[index] {
-                result.append(OutlineSymbol(name: "Observations", detail: "\(section.observations.count)", kind: Self.groupKind,
-                                            range: ["start": position(first.line, first.utf8.lowerBound),
-                                                    "end": position(last.line, last.utf8.upperBound)],
-                                            selection: spanRange(first), children: section.observations))
+                result.append(DocumentSymbol(name: "Observations", detail: "\(section.observations.count)", kind: Self.groupKind,
+                                            range: LSPRange(start: position(first.line, first.utf8.lowerBound),
+                                                            end: position(last.line, last.utf8.upperBound)),
+                                            selectionRange: spanRange(first), children: section.observations))
             }
             if let first = firstRelation[index], let last = lastRelation[index] {
-                result.append(OutlineSymbol(name: "Relations", detail: "\(section.relations.count)", kind: Self.groupKind,
-                                            range: ["start": position(first.line, first.utf8.lowerBound),
-                                                    "end": position(last.line, last.utf8.upperBound)],
-                                            selection: spanRange(first), children: section.relations))
+                result.append(DocumentSymbol(name: "Relations", detail: "\(section.relations.count)", kind: Self.groupKind,
+                                            range: LSPRange(start: position(first.line, first.utf8.lowerBound),
+                                                            end: position(last.line, last.utf8.upperBound)),
+                                            selectionRange: spanRange(first), children: section.relations))
             }
             return result
         }
-        func symbol(_ index: Int) -> OutlineSymbol {
+        func symbol(_ index: Int) -> DocumentSymbol {
             let section = sections[index]
             let heading = section.heading!
-            return OutlineSymbol(name: heading.text.isEmpty ? "(empty heading)" : heading.text, detail: String(repeating: "#", count: heading.level),
+            return DocumentSymbol(name: heading.text.isEmpty ? "(empty heading)" : heading.text, detail: String(repeating: "#", count: heading.level),
                                  kind: Self.headingKind,
-                                 range: ["start": position(heading.span.line, 0), "end": lineEnd(section.endLine)],
-                                 selection: spanRange(heading.span),
+                                 range: LSPRange(start: position(heading.span.line, 0), end: lineEnd(section.endLine)),
+                                 selectionRange: spanRange(heading.span),
                                  children: groups(index) + section.children.map(symbol))
         }
         roots = groups(0) + sections[0].children.map(symbol)

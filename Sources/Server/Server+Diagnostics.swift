@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Language
 import LSP
 import Notes
 import Support
@@ -61,14 +62,8 @@ extension Server {
             }
         }
         if let notice = document.notice { result.append(diagnostic(lineRange(0), 2, "overwrote-newer", notice)) }
-        for problem in NoteParser.parse(document.text, path: document.path).problems {
-            let range: JSONValue = problem.span.map { span in
-                let utf = encoding == .utf8 ? span.utf8 : span.utf16
-                return ["start": ["line": JSONValue(span.line), "character": JSONValue(utf.lowerBound)],
-                        "end": ["line": JSONValue(span.line), "character": JSONValue(utf.upperBound)]]
-            } ?? lineRange(0)
-            result.append(diagnostic(range, 2, "parse", problem.message))
-        }
+        let note = NoteSnapshot(path: document.path, uri: document.uri, text: document.text, openVersion: document.lspVersion)
+        result += NoteDiagnostics.parse(note, encoding: encoding).map(\.json)
         result += linkDiagnostics(for: document)
         return result
     }

@@ -104,7 +104,8 @@ extension Server {
         let encoding = encoding
         do {
             let diagnostics = try await indexQuery("checking links in \(path)", session) {
-                try Self.linkProblems(text: text, path: path, index: session.index, encoding: encoding)
+                let note = NoteSnapshot(path: path, uri: session.uri(path), text: text, openVersion: nil)
+                return try NoteDiagnostics.links(note, encoding: encoding, queries: IndexNoteQueries(session)).map(\.json)
             }
             if linkChecks.store(path: path, text: text, diagnostics: diagnostics) || documents[path].map({ $0.text != text }) == true {
                 publishDiagnostics(path)
@@ -113,37 +114,6 @@ extension Server {
             linkChecks.failed(path: path)
             Log.warning("checking links in \(path): \(error)")
         }
-    }
-
-    /// Blocking: one round trip for the link targets, one for the permalink.
-    static func linkProblems(text: String, path: String, index: NoteIndex, encoding: PositionEncoding) throws -> [JSONValue] {
-        let parsed = NoteParser.parse(text, path: path)
-        let targets = Array(Set(parsed.relations.map(\.target)))
-        let resolved = Dictionary(uniqueKeysWithValues: zip(targets, try index.resolve(links: targets, from: path)))
-        func range(_ span: TextSpan) -> JSONValue {
-            let columns = encoding == .utf8 ? span.utf8 : span.utf16
-            return NoteSnapshot.range(line: span.line, start: columns.lowerBound, end: columns.upperBound)
-        }
-        func diagnostic(_ range: JSONValue, _ code: String, _ message: String, data: JSONValue? = nil) -> JSONValue {
-            var value: [String: JSONValue] = ["range": range, "severity": 2, "code": .string(code), "source": "notebridge",
-                                              "message": .string(message)]
-            if let data { value["data"] = data }
-            return .object(value)
-        }
-        var result: [JSONValue] = parsed.relations.filter { resolved[$0.target] == .some(nil) }.map { relation in
-            diagnostic(range(relation.span), "unresolved-link", "No note is named '\(relation.target)'; the code action creates it.",
-                       data: ["target": .string(relation.target)])
-        }
-        let others = try index.paths(sharingPermalink: parsed.permalink, except: path)
-        if !others.isEmpty {
-            let lines = LineTable(text)
-            let line = (0..<max(0, parsed.bodyStartLine)).first { lines.lineText($0).hasPrefix("permalink:") } ?? 0
-            let end = lines.position(utf8Offset: lines.utf8Offset(line: line, character: Int.max, encoding: .utf8), encoding: encoding)
-            result.append(diagnostic(NoteSnapshot.range(line: line, start: 0, end: end.character), "duplicate-permalink",
-                                     "The permalink '\(parsed.permalink)' is also used by \(others.joined(separator: ", ")); "
-                                         + "links to it reach only one of these notes."))
-        }
-        return result
     }
 
     /// "Create note" code actions for the unresolved-link diagnostics the client sends back.
@@ -207,10 +177,9 @@ extension Server {
     public static func report(_ problems: VaultProblems, uri: ((String) -> String)?, encoding: PositionEncoding) -> JSONValue {
         [
             "unresolvedLinks": .array(problems.unresolvedLinks.map { link in
-                let columns = encoding == .utf8 ? link.span.utf8 : link.span.utf16
                 var value: [String: JSONValue] = [
                     "path": .string(link.sourcePath), "target": .string(link.target), "type": .string(link.type),
-                    "range": NoteSnapshot.range(line: link.span.line, start: columns.lowerBound, end: columns.upperBound),
+                    "range": NoteSnapshot.range(of: link.span, encoding: encoding).json,
                 ]
                 if let uri { value["uri"] = .string(uri(link.sourcePath)) }
                 return .object(value)

@@ -1,10 +1,8 @@
 import Foundation
-import Index
 import JSON
 import JSONRPC
 import Language
 import LSP
-import Notes
 import Support
 import Vault
 import Workspace
@@ -34,25 +32,20 @@ extension Server {
         return (file.text, nil)
     }
 
+    /// The session, the note a position request names and its `position` param as a cursor.
+    func located(_ params: Params) async throws -> (VaultContext, NoteSnapshot, Cursor) {
+        let session = try session()
+        let note = try await snapshot(params, session: session)
+        return (session, note, try cursor(params, in: note))
+    }
+
     /// The `position` param as a line and byte column of `note`.
     func cursor(_ params: Params, in note: NoteSnapshot) throws(ResponseError) -> Cursor {
         let position = try params.object("position")
         let line = try position.integer("line")
         let character = try position.integer("character")
         guard line >= 0, character >= 0 else { throw .invalidParams("position: line and character must be 0 or more") }
-        let offset = note.lines.utf8Offset(line: line, character: character, encoding: encoding)
-        return Cursor(line: min(line, note.lines.lineCount - 1), byte: offset - note.lineStart(min(line, note.lines.lineCount - 1)))
-    }
-
-    /// A stored or parsed span as an LSP range in the negotiated encoding.
-    func range(_ span: TextSpan) -> JSONValue {
-        let columns = encoding == .utf8 ? span.utf8 : span.utf16
-        return NoteSnapshot.range(line: span.line, start: columns.lowerBound, end: columns.upperBound)
-    }
-
-    /// A location at the top of a note.
-    func noteLocation(_ path: String, session: VaultContext) -> JSONValue {
-        Location(uri: session.uri(path), range: .top).json
+        return note.cursor(at: Position(line: line, character: character), encoding: encoding)
     }
 
     /// Runs index work off the cooperative pool with the session's deadline.

@@ -1,19 +1,22 @@
-import Foundation
 import JSON
 import JSONRPC
 import Language
-import LSP
-import Notes
-import Vault
 
 extension Server {
-    /// `textDocument/documentSymbol`: headings nested by level, each with its observations and
-    /// relations grouped as children; flat SymbolInformation for clients without hierarchy support.
+    /// `textDocument/documentSymbol`: the note's outline (see `Outline`), nested when the client
+    /// supports it.
     func documentSymbol(_ params: Params) async throws -> JSONValue {
-        let session = try session()
-        let note = try await snapshot(params, session: session)
-        let outline = Outline(note: note, encoding: encoding)
+        let note = try await snapshot(params, session: try session())
         let hierarchical = clientCapability(["textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"])?.boolValue ?? false
-        return .array(hierarchical ? outline.roots.map(\.documentSymbol) : outline.roots.flatMap { $0.information(uri: note.uri) })
+        return Symbols.document(note, encoding: encoding, hierarchical: hierarchical)
+    }
+
+    /// `workspace/symbol`: notes matching the query, as file symbols.
+    func workspaceSymbol(_ params: Params) async throws -> JSONValue {
+        let session = try session()
+        let query = try params.string("query")
+        return try await indexQuery("searching", session) {
+            .array(try Symbols.workspace(query: query, queries: IndexNoteQueries(session)).map(\.json))
+        }
     }
 }

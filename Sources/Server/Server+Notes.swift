@@ -182,23 +182,6 @@ extension Server {
         }
     }
 
-    /// `workspace/symbol`: notes matching the query, as file symbols.
-    func workspaceSymbol(_ params: Params) async throws -> JSONValue {
-        let session = try session()
-        let query = try params.string("query")
-        guard !query.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
-        let results = try await Blocking.run("searching", timeout: session.saveTimeout) {
-            try session.index.search(SearchRequest(text: query, limit: 100))
-        }
-        return .array(results.hits.map { hit in
-            let folder = (hit.path as NSString).deletingLastPathComponent
-            return [
-                "name": .string(hit.title), "kind": 1, "containerName": .string(folder),
-                "location": ["uri": .string(session.uri(hit.path)), "range": lineRange(0..<0)],
-            ]
-        })
-    }
-
     func lineRange(_ lines: Range<Int>) -> JSONValue {
         LSPRange(lines: lines).json
     }

@@ -15,6 +15,9 @@ public enum FileSystemKind {
         return (type, isFUSE, isNetwork)
     }
 
+    /// Whether `path` is on a FUSE file system (one statfs call; no mount table read).
+    public static func isFUSE(path: String) -> Bool { statfsType(path) == fuseMagic }
+
     /// The mount point of the file system holding `path` (per /proc/self/mountinfo), e.g. to turn a path
     /// under an rclone mount into a path relative to the mount's root.
     public static func mountPoint(of path: String) -> String? {

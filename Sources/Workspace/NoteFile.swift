@@ -57,11 +57,13 @@ public struct NoteFile: Sendable {
         var after = stat()
         guard fstat(fd, &after) == 0 else { throw FileError(operation: "stat", path: path.relative, code: errno) }
         // An rclone mount can serve a file it is still fetching (or recovering after a crash) cut
-        // short or padded with NUL bytes; a local writer can change it while we read.
+        // short or padded with NUL bytes; a local writer can change it while we read. (rclone's FUSE
+        // mount reports a cached file's last access as its mtime and ctime, so there they move
+        // under any read and say nothing about writers.)
         if bytes.count != Int(before.st_size) || after.st_size != before.st_size {
             return .unsettled(.sizeMismatch(read: bytes.count, expected: Int(after.st_size)))
         }
-        if after.mtimeNanoseconds != before.mtimeNanoseconds || after.st_ctim.tv_nsec != before.st_ctim.tv_nsec
+        if !FileSystemKind.isFUSE(path: path.absolute), after.mtimeNanoseconds != before.mtimeNanoseconds || after.st_ctim.tv_nsec != before.st_ctim.tv_nsec
             || after.st_ctim.tv_sec != before.st_ctim.tv_sec {
             return .unsettled(.changedWhileReading)
         }

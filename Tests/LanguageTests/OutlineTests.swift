@@ -1,5 +1,5 @@
-import JSON
 @testable import Language
+import LSP
 import Notes
 import Testing
 
@@ -44,13 +44,13 @@ private func outline() -> Outline {
 
 @Test func headingRangeRunsToTheLineBeforeTheNextPeer() {
     let top = outline().roots[0]
-    #expect(top.range["start"] == ["line": 0, "character": 0])
-    #expect(top.range["end"]?["line"] == 8)
+    #expect(top.range.start == Position(line: 0, character: 0))
+    #expect(top.range.end.line == 8)
 }
 
 @Test func flatInformationNamesTheContainer() {
     let flat = outline().roots.flatMap { $0.information(uri: "file:///n/n.md") }
-    let child = flat.first { $0["name"] == "Child" }
-    #expect(child?["containerName"] == "Top")
-    #expect(child?["location"]?["uri"] == "file:///n/n.md")
+    let child = flat.first { $0.name == "Child" }
+    #expect(child?.containerName == "Top")
+    #expect(child?.location.uri == "file:///n/n.md")
 }
