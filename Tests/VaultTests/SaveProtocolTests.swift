@@ -200,3 +200,20 @@ private func base(of output: SaveOutput) -> BaseState {
     #expect(outside.base.version == 3)
     #expect(try vault.index.history(path: "n.md").first?.origin == .open)
 }
+
+/// The index took our swap but the rename never happened (an answer lost after commit): saving the
+/// same text again is `unchanged` and puts it in the file.
+@Test func savingTextTheIndexHoldsPutsItInTheFile() throws {
+    let vault = try TempVault()
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    let bytes = Array("a\nedited\n".utf8)
+    _ = try vault.index.save(NoteWrite(path: "n.md", bytes: bytes, checksum: Checksum.sha256(bytes),
+                                       parsed: NoteParser.parse("a\nedited\n", path: "n.md"), mtime: 1),
+                             baseVersion: first.record.version, baseChecksum: first.record.checksum, device: "a")
+    let again = try saver.save(try vault.input("n.md", "a\nedited\n", base: base(of: first)), deadline: deadline())
+    #expect(again.status == .unchanged)
+    #expect(again.record.version == 2)
+    #expect(try vault.read("n.md") == "a\nedited\n")
+    #expect(try vault.files() == ["n.md"])
+}

@@ -137,7 +137,11 @@ package final class SaveCoordinator: Sendable {
                 continue
             }
             if theirs.checksum == ours.checksum {
-                return SaveOutput(status: .unchanged, record: theirs, text: input.text)
+                // The index holds our text already; a file showing an older version gets it too
+                // (the index's current bytes over a version the index keeps: nothing is lost).
+                let copy = disk?.checksum == ours.checksum ? nil
+                    : try place(ours.bytes, at: path, seen: seen, known: [ours.checksum], deadline: deadline)
+                return SaveOutput(status: .unchanged, record: theirs, text: input.text, outsideWriteCopy: copy)
             }
             if theirs.checksum == input.baseChecksum {
                 // The index holds our base (the file lagged or showed an older version): nothing to merge.
@@ -204,6 +208,17 @@ package final class SaveCoordinator: Sendable {
             realign(path, after: won)
             throw error
         }
+    }
+
+    /// Writes the index's current bytes to the file (no swap: the index has them already).
+    private func place(_ bytes: [UInt8], at path: ResolvedPath, seen: FileSeen, known: [String?], deadline: Date) throws -> String? {
+        let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
+        var renamed = false
+        defer { if !renamed { unremoved.discard(temporary) } }
+        let copy = try keepOutsideWrite(at: path, seen: seen, known: known, deadline: deadline)
+        try AtomicFile.commit(temporary: temporary, to: path)
+        renamed = true
+        return copy
     }
 
     /// Just before the rename: if another program wrote the file since this save read it, with bytes
