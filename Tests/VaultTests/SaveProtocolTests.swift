@@ -48,6 +48,16 @@ private func base(of output: SaveOutput) -> BaseState {
     BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text)
 }
 
+/// A version that reaches the index but not this folder (another device's save on a lagging mount,
+/// or a swap whose rename never happened).
+@discardableResult
+private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVault, device: String = "elsewhere") throws -> SaveOutcome {
+    let bytes = Array(text.utf8)
+    return try vault.index.save(NoteWrite(path: record.path, bytes: bytes, checksum: Checksum.sha256(bytes),
+                                          parsed: NoteParser.parse(text, path: record.path), mtime: 1),
+                                baseVersion: record.version, baseChecksum: record.checksum, device: device)
+}
+
 /// A save naming only its base version (a script) merges with that version's text from the index.
 @Test func baseTextComesFromTheIndex() throws {
     let vault = try TempVault()
@@ -67,10 +77,7 @@ private func base(of output: SaveOutput) -> BaseState {
     let a = vault.coordinator(device: "a")
     let first = try a.save(try vault.input("n.md", "1\n2\n3\n4\n", base: nil), deadline: deadline())
     // Another device's version reaches the index; its bytes never reach this folder.
-    let theirs = Array("one\n2\n3\n4\n".utf8)
-    _ = try vault.index.save(NoteWrite(path: "n.md", bytes: theirs, checksum: Checksum.sha256(theirs),
-                                       parsed: NoteParser.parse("one\n2\n3\n4\n", path: "n.md"), mtime: 1),
-                             baseVersion: first.record.version, baseChecksum: first.record.checksum, device: "elsewhere")
+    try indexOnly("one\n2\n3\n4\n", over: first.record, vault)
     let started = Date()
     let merged = try a.save(try vault.input("n.md", "1\n2\n3\nfour\n", base: base(of: first)),
                             deadline: Date().addingTimeInterval(30))
@@ -159,10 +166,7 @@ private func base(of output: SaveOutput) -> BaseState {
     let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
     _ = try saver.save(try vault.input("m.md", "m\n", base: nil), deadline: deadline())
     // Killed between the swap and the rename: the index has v2, the file still v1.
-    let bytes = Array("a\nnewer\n".utf8)
-    _ = try vault.index.save(NoteWrite(path: "n.md", bytes: bytes, checksum: Checksum.sha256(bytes),
-                                       parsed: NoteParser.parse("a\nnewer\n", path: "n.md"), mtime: 1),
-                             baseVersion: first.record.version, baseChecksum: first.record.checksum, device: "a")
+    try indexOnly("a\nnewer\n", over: first.record, vault, device: "a")
     write("a\nnewer\n", vault, ".n.md.nb-tmp-0000000a")
     write("lost\n", vault, ".m.md.nb-tmp-0000000b")
     write("young\n", vault, ".m.md.nb-tmp-0000000c")
@@ -184,13 +188,10 @@ private func base(of output: SaveOutput) -> BaseState {
     let vault = try TempVault()
     let context = VaultContext(root: vault.root, index: vault.index, device: "a")
     let first = try context.saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
-    let bytes = Array("a\nb\n".utf8)
-    _ = try vault.index.save(NoteWrite(path: "n.md", bytes: bytes, checksum: Checksum.sha256(bytes),
-                                       parsed: NoteParser.parse("a\nb\n", path: "n.md"), mtime: 1),
-                             baseVersion: first.record.version, baseChecksum: first.record.checksum, device: "b")
+    try indexOnly("a\nb\n", over: first.record, vault, device: "b")
     let lagging = try context.openNote(try vault.path("n.md"))
     #expect(lagging.source == .index)
-    #expect(lagging.base == BaseState(version: 2, checksum: Checksum.sha256(bytes), text: "a\nb\n"))
+    #expect(lagging.base == BaseState(version: 2, checksum: Checksum.sha256(Array("a\nb\n".utf8)), text: "a\nb\n"))
     // An editor buffer read the file itself: its base is the version the file shows.
     #expect(try context.currentBase(try vault.path("n.md")).version == 1)
 
@@ -207,10 +208,7 @@ private func base(of output: SaveOutput) -> BaseState {
     let vault = try TempVault()
     let saver = vault.coordinator(device: "a")
     let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
-    let bytes = Array("a\nedited\n".utf8)
-    _ = try vault.index.save(NoteWrite(path: "n.md", bytes: bytes, checksum: Checksum.sha256(bytes),
-                                       parsed: NoteParser.parse("a\nedited\n", path: "n.md"), mtime: 1),
-                             baseVersion: first.record.version, baseChecksum: first.record.checksum, device: "a")
+    try indexOnly("a\nedited\n", over: first.record, vault, device: "a")
     let again = try saver.save(try vault.input("n.md", "a\nedited\n", base: base(of: first)), deadline: deadline())
     #expect(again.status == .unchanged)
     #expect(again.record.version == 2)
