@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Server", dependencies: ["Support", "JSONRPC", "JSON", "LSP", "Language", "Notes", "Index", "Workspace", "Merge", "Vault"]),
         .target(name: "Tools", dependencies: ["Support", "JSON", "Notes", "Index", "Workspace", "Vault"]),
         .executableTarget(name: "notebridge", dependencies: [
-            "Server", "Tools", "Vault", "Index", "JSON", "JSONRPC", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Server", "Tools", "Vault", "Workspace", "Index", "JSON", "JSONRPC", "Support", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON", "Support"], path: "Benchmarks/JSONRPCBench"),
 

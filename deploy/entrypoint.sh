@@ -200,9 +200,13 @@ start_watch() {
     say "starting notebridge watch on $NB_MOUNT_POINT as device $NOTEBRIDGE_DEVICE"
     (
         unset S3_ACCESS_KEY_ID S3_SECRET_ACCESS_KEY
-        # The database URL and token reach notebridge through TURSO_DATABASE_URL / TURSO_AUTH_TOKEN.
+        # The database URL and token reach notebridge through TURSO_DATABASE_URL / TURSO_AUTH_TOKEN, the
+        # remote control's password through RCLONE_RC_PASS (never argv). With the remote control, watch
+        # has rclone upload each note it sees written at once (rclone 1.64+), not after --vfs-write-back.
+        export RCLONE_RC_USER=notebridge RCLONE_RC_PASS=$rc_pass
         exec "$NOTEBRIDGE_BIN" watch --root "$NB_MOUNT_POINT" --device "$NOTEBRIDGE_DEVICE" \
-            --scan-interval "$NB_SCAN_INTERVAL" --status-file "$NB_STATUS_FILE" --status-interval "$NB_STATUS_INTERVAL"
+            --scan-interval "$NB_SCAN_INTERVAL" --status-file "$NB_STATUS_FILE" --status-interval "$NB_STATUS_INTERVAL" \
+            --rclone-rc "http://127.0.0.1:$NB_RC_PORT/"
     ) &
     watch_pid=$!
     echo "$watch_pid" >"$NB_STATE_DIR/watch.pid"

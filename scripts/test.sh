@@ -21,6 +21,10 @@ if [ ! -x .venv-test/bin/pytest ] || ! cmp -s Tests/e2e/requirements.txt .venv-t
   cp Tests/e2e/requirements.txt .venv-test/requirements.txt
 fi
 
+echo "== Basic Memory 0.24.1 environment (for the differential test)"
+# Cached in .venv-bm; remade when Tests/e2e/requirements-basic-memory.txt changes. Needs Python ≥ 3.12.
+python3 Tests/e2e/bmcompat/venv.py
+
 echo "== end-to-end tests"
 export NOTEBRIDGE_BIN="$PWD/.build/debug/notebridge"
 cd Tests/e2e

@@ -15,6 +15,8 @@ struct FrontmatterFields {
     struct Failure: Error {
         var message: String
         var line: Int?
+        /// For YAML refused by a limit: the simple one-line title, type, permalink and tags found.
+        var salvaged: FrontmatterFields?
     }
 
     /// Larger frontmatter is refused unread: a legitimate note's header is a few hundred bytes.
@@ -28,16 +30,21 @@ struct FrontmatterFields {
     /// Reads the YAML text of a frontmatter block, refusing oversized or explosive YAML.
     static func read(_ yaml: String) -> Result<FrontmatterFields, Failure> {
         if yaml.utf8.count > maxBytes {
-            return .failure(Failure(message: "frontmatter is larger than \(maxBytes / 1024) KB", line: nil))
+            return .failure(Failure(message: "frontmatter is larger than \(maxBytes / 1024) KB", line: nil, salvaged: salvage(yaml)))
         }
         if aliasCount(yaml) > maxAliases {
-            return .failure(Failure(message: "frontmatter uses more than \(maxAliases) YAML aliases", line: nil))
+            return .failure(Failure(message: "frontmatter uses more than \(maxAliases) YAML aliases", line: nil, salvaged: salvage(yaml)))
         }
         let root: Node?
         do {
-            // Explicit arguments: the default encoding reads the whole process environment on every call,
-            // and tag resolution runs regexes we don't need (values are kept as written).
-            root = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
+            root = try compose(yaml)
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, _) {
+            // PyYAML (so Basic Memory) keeps the last value of a repeated key; so do we, for top-level keys.
+            guard let deduplicated = keepingLastOccurrence(of: Set(duplicates), in: yaml),
+                  let retried = try? compose(deduplicated) else {
+                return .failure(Failure(message: "duplicate frontmatter key \(duplicates.joined(separator: ", "))", line: nil))
+            }
+            root = retried
         } catch let error as YamlError {
             return .failure(describe(error))
         } catch {
@@ -51,7 +58,8 @@ struct FrontmatterFields {
         do {
             return .success(try fields(of: mapping, budget: &budget))
         } catch {
-            return .failure(Failure(message: "frontmatter YAML expands to more than \(nodeBudget) values", line: nil))
+            return .failure(Failure(message: "frontmatter YAML expands to more than \(nodeBudget) values", line: nil,
+                                    salvaged: salvage(yaml)))
         }
     }
 
@@ -66,7 +74,8 @@ struct FrontmatterFields {
             case "type":
                 fields.type = try YAMLText.joined(value, budget: &budget)
             case "permalink":
-                fields.permalink = try YAMLText.joined(value, budget: &budget)
+                try budget.spend(depth: 1)
+                fields.permalink = YAMLText.scalarText(value)
             case "tags":
                 fields.tags = try YAMLText.tags(value, budget: &budget)
             case "aliases":
@@ -74,12 +83,88 @@ struct FrontmatterFields {
             default:
                 guard let text = try YAMLText.metadataValue(value, budget: &budget) else { continue }
                 fields.metadata[key] = text
-                if key == "bm_parse_semantics", ["false", "no", "off"].contains(text.lowercased()) {
+                // Basic Memory turns semantics off for YAML false (`false`, `no`, `off`…) or the text "false".
+                if key == "bm_parse_semantics", text.lowercased() == "false" {
                     fields.parseSemantics = false
                 }
             }
         }
         return fields
+    }
+
+    /// What a too-large frontmatter still tells without a YAML parse: its top-level one-line
+    /// `title`, `type`, `permalink` and `tags` (a flow list or commas), the last of each winning
+    /// as in YAML, so the note keeps its name and permalink.
+    static func salvage(_ yaml: String) -> FrontmatterFields {
+        var fields = FrontmatterFields()
+        for line in yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard let first = line.first, !first.isWhitespace, let colon = line.firstIndex(of: ":") else { continue }
+            let key = line[..<colon]
+            guard ["title", "type", "permalink", "tags"].contains(key) else { continue }
+            let raw = line[line.index(after: colon)...].trimmingWhitespace()
+            guard !raw.isEmpty else { continue }
+            if key == "tags" {
+                let list = raw.hasPrefix("[") && raw.hasSuffix("]") ? raw.dropFirst().dropLast() : raw
+                fields.tags = list.split(separator: ",").map { unquoted($0.trimmingWhitespace()) }
+                    .map { String($0.trimmingWhitespace().drop { $0 == "#" }) }.filter { !$0.isEmpty }
+                continue
+            }
+            let value = unquoted(raw)
+            switch key {
+            case "title": fields.title = value
+            case "type": fields.type = value
+            default: fields.permalink = value
+            }
+        }
+        return fields
+    }
+
+    /// A quoted scalar's text, or a plain one resolved as PyYAML would.
+    private static func unquoted(_ raw: Substring) -> String {
+        if raw.count >= 2, let quote = raw.first, quote == "\"" || quote == "'", raw.last == quote {
+            return String(raw.dropFirst().dropLast())
+        }
+        return YAMLScalar.normalized(String(raw)) ?? String(raw)
+    }
+
+    private static func compose(_ yaml: String) throws -> Node? {
+        // Explicit arguments: the default encoding reads the whole process environment on every call,
+        // and tag resolution runs regexes we don't need (plain scalars are resolved by `YAMLScalar`).
+        try Yams.compose(yaml: yaml, .basic, .default, .utf8)
+    }
+
+    /// The YAML without the earlier entries of the given top-level keys (an entry is its `key:`
+    /// line and the indented or blank lines after it); nil when a key is not repeated at the top
+    /// level (a repeat inside a nested mapping).
+    static func keepingLastOccurrence(of keys: Set<String>, in yaml: String) -> String? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        func topLevelKey(_ line: Substring) -> String? {
+            guard let first = line.first, !first.isWhitespace, first != "#", first != "-",
+                  let colon = line.firstIndex(of: ":") else { return nil }
+            var key = line[..<colon].trimmingWhitespace()
+            if key.count >= 2, let quote = key.first, quote == "\"" || quote == "'", key.last == quote {
+                key = key.dropFirst().dropLast()
+            }
+            return String(key)
+        }
+        var entries: [(key: String?, lines: [Substring])] = []
+        for line in lines {
+            if let key = topLevelKey(line) {
+                entries.append((key, [line]))
+            } else if entries.isEmpty {
+                entries.append((nil, [line]))
+            } else {
+                entries[entries.count - 1].lines.append(line)
+            }
+        }
+        var last: [String: Int] = [:]
+        for (index, entry) in entries.enumerated() { if let key = entry.key { last[key] = index } }
+        guard keys.allSatisfy({ key in entries.filter { $0.key == key }.count > 1 }) else { return nil }
+        let kept = entries.enumerated().filter { index, entry in
+            guard let key = entry.key, keys.contains(key) else { return true }
+            return last[key] == index
+        }
+        return kept.flatMap(\.element.lines).joined(separator: "\n")
     }
 
     /// Counts `*name` alias tokens: a `*` at the start of a value, followed by a name.

@@ -6,115 +6,62 @@ struct BodyStructure {
     var tagOccurrences: [TagOccurrence] = []
 }
 
-/// Reads the inline content of one line (a paragraph line, a list item's text after its
-/// marker, a heading's text) for observations, relations and tags, Basic Memory's way.
+/// Reads one block's inline content (a paragraph, a heading: every line of it, as markdown-it
+/// hands it to Basic Memory's plugins) for observations, relations and tags, with Basic Memory's
+/// rules (`markdown/plugins.py`): an observation is `[category] text` or text with a `#word`;
+/// `type [[Target]]` filling a list item is a relation; any other `[[…]]` and markdown link is
+/// `links_to`.
 struct InlineScanner {
     let text: NoteText
     /// The note's folder, for resolving relative markdown links ("" at the root).
     let folder: String
 
-    /// A `[[…]]` link: `start..<end` covers the brackets, `inner` the text between them.
-    private struct WikiLink {
-        var start: Int
-        var end: Int
-        var inner: Range<Int>
-    }
-
-    /// Scans `from..<to` (already trimmed) on `line`.
-    func scan(_ line: LineRef, _ from: Int, _ to: Int, inListItem: Bool,
-              observations allowObservations: Bool, relations allowRelations: Bool,
-              into found: inout BodyStructure) {
-        guard from < to else { return }
-        let code = codeSpans(from, to)
-        if allowRelations {
-            scanRelations(line, from, to, inListItem: inListItem, code: code, into: &found)
-        }
-        if allowObservations {
-            scanObservation(line, from, to, code: code, into: &found)
-        }
-    }
-
-    // MARK: Code spans
-
-    /// Byte ranges of `` `code` `` spans, in order: a run of n backticks closed by the next run
-    /// of exactly n; an unmatched run is literal text.
-    private func codeSpans(_ from: Int, _ to: Int) -> [Range<Int>] {
-        var runs: [(start: Int, length: Int)] = []
-        var i = from
-        while i < to {
-            let byte = text.bytes[i]
-            if byte == ASCII.backslash { i += 2; continue }
-            guard byte == ASCII.backtick else { i += 1; continue }
-            var j = i
-            while j < to, text.bytes[j] == ASCII.backtick { j += 1 }
-            runs.append((i, j - i))
-            i = j
-        }
-        guard runs.count > 1 else { return [] }
-        // For each run, the index of the next run with the same length.
-        var nextSameLength = [Int?](repeating: nil, count: runs.count)
-        var lastByLength: [Int: Int] = [:]
-        for index in runs.indices.reversed() {
-            nextSameLength[index] = lastByLength[runs[index].length]
-            lastByLength[runs[index].length] = index
-        }
-        var spans: [Range<Int>] = []
-        var index = 0
-        while index < runs.count {
-            guard let closer = nextSameLength[index] else { index += 1; continue }
-            spans.append(runs[index].start..<(runs[closer].start + runs[closer].length))
-            index = closer + 1
-        }
-        return spans
-    }
-
-    /// The code span containing `offset`, if any (`code` is sorted and disjoint).
-    private func inCode(_ offset: Int, _ code: [Range<Int>]) -> Range<Int>? {
-        var low = 0
-        var high = code.count
-        while low < high {
-            let mid = (low + high) / 2
-            if code[mid].upperBound <= offset { low = mid + 1 } else { high = mid }
-        }
-        return low < code.count && code[low].contains(offset) ? code[low] : nil
+    func scan(_ block: InlineBlock, definitions: LinkDefinitions, into found: inout BodyStructure) {
+        let content = InlineContent(text: text, segments: block.segments)
+        let reader = ContentReader(content: content, source: text)
+        let (start, end) = reader.stripped(0, content.bytes.count)
+        guard start < end else { return }
+        scanRelations(reader, start, end, inListItem: block.inListItem, definitions: definitions, into: &found)
+        if !block.inQuote { scanObservation(reader, start, end, into: &found) }
     }
 
     // MARK: Relations
 
-    private func scanRelations(_ line: LineRef, _ from: Int, _ to: Int, inListItem: Bool, code: [Range<Int>],
-                               into found: inout BodyStructure) {
-        let links = wikiLinks(from, to, code: code)
-        if inListItem, let explicit = explicitRelation(line, from, to, firstLink: links.first) {
-            found.relations.append(explicit)
-        } else {
-            var lineRelations: [(Int, Relation)] = []
-            for link in links {
-                guard let (target, alias) = linkTarget(link.inner) else { continue }
-                lineRelations.append((link.start, Relation(type: "links_to", target: target, alias: alias, context: nil,
-                                                           span: text.span(line, link.start, link.end), isInline: true)))
-            }
-            lineRelations += markdownLinks(line, from, to, code: code, wikiLinks: links)
-            lineRelations.sort { $0.0 < $1.0 }
-            found.relations += lineRelations.map(\.1)
+    private func scanRelations(_ r: ContentReader, _ start: Int, _ end: Int, inListItem: Bool,
+                               definitions: LinkDefinitions, into found: inout BodyStructure) {
+        var lineRelations: [(Int, Relation)] = []
+        // An inline link needs `](`; a reference link a definition and a `]` (autolinks are URLs, never files).
+        if r.find("](", start, end) != nil || (!definitions.isEmpty && r.contains(ASCII.closeBracket, start, end)) {
+            lineRelations += markdownLinks(r, start, end, definitions: definitions)
         }
+        if r.find("[[", start, end) != nil {
+            let code = r.codeSpans(start, end)
+            let (directiveEnd, hasDirective) = r.linksToDirective(start, end, blanking: code)
+            if inListItem, !hasDirective, let explicit = explicitRelation(r, start, end, code: code) {
+                lineRelations.append((start, explicit))
+            } else {
+                lineRelations += wikiLinks(r, start, directiveEnd, code: code)
+            }
+        }
+        lineRelations.sort { $0.0 < $1.0 }
+        found.relations += lineRelations.map(\.1)
     }
 
-    /// `[[…]]` links outside code spans and not escaped with `\[[`; nested brackets are matched
-    /// so the outermost link wins, and an unclosed `[[` ends the search, as in Basic Memory.
-    private func wikiLinks(_ from: Int, _ to: Int, code: [Range<Int>]) -> [WikiLink] {
-        var links: [WikiLink] = []
+    /// `[[…]]` links outside code spans and not escaped by an odd run of `\`; nested brackets
+    /// are matched so the outermost link wins, and an unclosed `[[` ends the search.
+    private func wikiLinks(_ r: ContentReader, _ from: Int, _ to: Int, code: [Range<Int>]) -> [(Int, Relation)] {
+        var links: [(Int, Relation)] = []
         var i = from
-        while let open = text.find("[[", from: i, to: to) {
-            if let span = inCode(open, code) { i = span.upperBound; continue }
-            if open > from, text.bytes[open - 1] == ASCII.backslash { i = open + 1; continue }
+        while let open = r.findUnmasked("[[", i, to, code: code) {
+            if r.isEscaped(open, from) { i = open + 2; continue }
             var depth = 1
             var pos = open + 2
             var close: Int?
             while pos < to {
-                if text.matches("[[", at: pos, limit: to) {
+                if r.matchesUnmasked("[[", pos, to, code: code), !r.isEscaped(pos, from) {
                     depth += 1
                     pos += 2
-                } else if text.matches("]]", at: pos, limit: to) {
+                } else if r.matchesUnmasked("]]", pos, to, code: code), !r.isEscaped(pos, from) {
                     depth -= 1
                     if depth == 0 { close = pos; break }
                     pos += 2
@@ -123,57 +70,49 @@ struct InlineScanner {
                 }
             }
             guard let close else { break }
-            links.append(WikiLink(start: open, end: close + 2, inner: (open + 2)..<close))
             i = close + 2
+            // A line break inside [[…]] is a typo, not a title (Basic Memory keeps it; see the compat doc).
+            guard r.lineEnd(open + 2, close) == close,
+                  let (target, alias) = linkTarget(r, (open + 2)..<close) else { continue }
+            links.append((open, Relation(type: "links_to", target: target, alias: alias, context: nil,
+                                         span: r.span(open, close + 2), isInline: true)))
         }
         return links
     }
 
     /// `type [[Target]]`, `type [[Target]] (context)` or `"multi word" [[Target]]` filling a
-    /// whole list item; nil when the line is prose with a link in it.
-    private func explicitRelation(_ line: LineRef, _ from: Int, _ to: Int, firstLink: WikiLink?) -> Relation? {
-        guard let open = text.find("[[", from: from, to: to), firstLink?.start == open,
-              let close = text.find("]]", from: open + 2, to: to) else { return nil }
-        let (typeStart, typeEnd) = text.trimmed(from, open)
+    /// whole list item; nil when the item is prose with a link in it.
+    private func explicitRelation(_ r: ContentReader, _ from: Int, _ to: Int, code: [Range<Int>]) -> Relation? {
+        guard let open = r.findUnmasked("[[", from, to, code: code) else { return nil }
+        let (typeStart, typeEnd) = r.stripped(from, open)
         guard typeStart < typeEnd else { return nil }
         let type: String
-        let quote = text.bytes[typeStart]
-        if (quote == ASCII.doubleQuote || quote == ASCII.singleQuote), typeEnd - typeStart >= 2,
-           text.bytes[typeEnd - 1] == quote {
-            type = String(text.string(typeStart + 1, typeEnd - 1).trimmingWhitespace())
+        let quote = r.bytes[typeStart]
+        if quote == ASCII.doubleQuote || quote == ASCII.singleQuote, r.bytes[typeEnd - 1] == quote {
+            // A lone quote is a quote with nothing in it: no type.
+            let (labelStart, labelEnd) = r.stripped(typeStart + 1, max(typeStart + 1, typeEnd - 1))
+            guard labelStart < labelEnd else { return nil }
+            type = r.string(labelStart, labelEnd)
         } else {
-            if (typeStart..<typeEnd).contains(where: { ASCII.isWhitespace(text.bytes[$0]) }) { return nil }
-            type = text.string(typeStart, typeEnd)
+            if (typeStart..<typeEnd).contains(where: { ContentReader.isSpace(r.bytes[$0]) }) { return nil }
+            type = r.string(typeStart, typeEnd)
         }
-        guard !type.isEmpty, let (target, alias) = linkTarget((open + 2)..<close) else { return nil }
-        let (tailStart, tailEnd) = text.trimmed(close + 2, to)
+        guard let close = r.findUnmasked("]]", open + 2, to, code: code),
+              let (target, alias) = linkTarget(r, (open + 2)..<close) else { return nil }
+        let (tailStart, tailEnd) = r.stripped(close + 2, to)
         var context: String?
         if tailStart < tailEnd {
-            guard isSingleParenthesized(tailStart, tailEnd) else { return nil }
-            let inner = String(text.string(tailStart + 1, tailEnd - 1).trimmingWhitespace())
-            context = inner.isEmpty ? nil : inner
+            guard r.isSingleParenthesized(tailStart, tailEnd, code: code) else { return nil }
+            let (innerStart, innerEnd) = r.stripped(tailStart + 1, tailEnd - 1)
+            context = innerStart < innerEnd ? r.string(innerStart, innerEnd) : nil
         }
         return Relation(type: type, target: target, alias: alias, context: context,
-                        span: text.span(line, open, close + 2), isInline: false)
-    }
-
-    /// Whether `from..<to` is one balanced `(…)` group and nothing else.
-    private func isSingleParenthesized(_ from: Int, _ to: Int) -> Bool {
-        guard text.bytes[from] == ASCII.openParen else { return false }
-        var depth = 0
-        for i in from..<to {
-            if text.bytes[i] == ASCII.openParen { depth += 1 }
-            if text.bytes[i] == ASCII.closeParen {
-                depth -= 1
-                if depth == 0 { return i == to - 1 }
-            }
-        }
-        return false
+                        span: r.span(open, close + 2), isInline: false)
     }
 
     /// The target and alias written inside `[[…]]`: `Target|alias`, `proj::note` → `proj/note`.
-    private func linkTarget(_ inner: Range<Int>) -> (String, String?)? {
-        var raw = text.string(inner.lowerBound, inner.upperBound)
+    private func linkTarget(_ r: ContentReader, _ inner: Range<Int>) -> (String, String?)? {
+        var raw = r.string(inner.lowerBound, inner.upperBound)
         var alias: String?
         if let bar = raw.firstIndex(of: "|") {
             let written = raw[raw.index(after: bar)...].trimmingWhitespace()
@@ -184,176 +123,161 @@ struct InlineScanner {
         return target.isEmpty ? nil : (target, alias)
     }
 
-    /// `[text](path.md)` links to local markdown files, resolved against the note's folder.
-    private func markdownLinks(_ line: LineRef, _ from: Int, _ to: Int, code: [Range<Int>],
-                               wikiLinks: [WikiLink]) -> [(Int, Relation)] {
-        var found: [(Int, Relation)] = []
-        var i = from
-        var nextWikiLink = 0
-        while let textEnd = text.find("](", from: i, to: to) {
-            i = textEnd + 2
-            while nextWikiLink < wikiLinks.count, wikiLinks[nextWikiLink].end <= textEnd { nextWikiLink += 1 }
-            let inWikiLink = nextWikiLink < wikiLinks.count && wikiLinks[nextWikiLink].start <= textEnd
-            guard let close = (textEnd + 2..<to).first(where: { text.bytes[$0] == ASCII.closeParen }) else { break }
-            guard inCode(textEnd, code) == nil, !inWikiLink,
-                  let open = openingBracket(before: textEnd, from: from) else { continue }
-            if open > from, text.bytes[open - 1] == ASCII.bang { continue }
-            let destination = text.string(textEnd + 2, close)
-            guard let target = NoteLinks.resolveMarkdownPath(destination, folder: folder) else { continue }
-            let label = String(text.string(open + 1, textEnd).trimmingWhitespace())
-            found.append((open, Relation(type: "links_to", target: target, alias: label.isEmpty ? nil : label,
-                                         context: nil, span: text.span(line, open, close + 1), isInline: true)))
-            i = close + 1
+    /// Markdown links (inline, reference, autolink) naming a local file, resolved against the note's folder.
+    private func markdownLinks(_ r: ContentReader, _ from: Int, _ to: Int, definitions: LinkDefinitions) -> [(Int, Relation)] {
+        let bytes = from == 0 && to == r.bytes.count ? r.bytes : Array(r.bytes[from..<to])
+        return InlineLinks.find(in: bytes, definitions: definitions).compactMap { link in
+            guard let target = NoteLinks.resolveMarkdownPath(link.destination, folder: folder) else { return nil }
+            let start = from + link.start
+            let (labelStart, labelEnd) = r.stripped(start + 1, from + link.textEnd)
+            let label = r.string(labelStart, max(labelStart, labelEnd))
+            var relation = Relation(type: "links_to", target: target, alias: label.isEmpty ? nil : label,
+                                    context: nil, span: r.span(start, from + link.end), isInline: true)
+            relation.isMarkdownLink = true
+            return (start, relation)
         }
-        return found
-    }
-
-    /// The `[` that opens the link text ending at `textEnd`, with no other bracket between.
-    private func openingBracket(before textEnd: Int, from: Int) -> Int? {
-        var j = textEnd - 1
-        while j >= from {
-            let byte = text.bytes[j]
-            if byte == ASCII.closeBracket { return nil }
-            if byte == ASCII.openBracket {
-                if j > from, text.bytes[j - 1] == ASCII.backslash { return nil }
-                return j
-            }
-            j -= 1
-        }
-        return nil
     }
 
     // MARK: Observations and tags
 
-    private func scanObservation(_ line: LineRef, _ from: Int, _ to: Int, code: [Range<Int>],
-                                 into found: inout BodyStructure) {
-        let bytes = text.bytes
-        if text.matches("[ ]", at: from, limit: to) || text.matches("[x]", at: from, limit: to)
-            || text.matches("[-]", at: from, limit: to) { return }
-        if isWholeMarkdownLink(from, to) { return }
-        if text.matches("[[", at: from, limit: to), to - from >= 4, text.matches("]]", at: to - 2, limit: to) { return }
+    private func scanObservation(_ r: ContentReader, _ from: Int, _ stop: Int, into found: inout BodyStructure) {
+        let to = r.linksToDirective(from, stop, blanking: []).end
+        guard from < to else { return }
+        if r.matches("[ ]", from, to) || r.matches("[x]", from, to) || r.matches("[-]", from, to) { return }
+        let firstLineEnd = r.lineEnd(from, to)
+        if firstLineEnd == to, isWholeMarkdownLink(r, from, to) { return }
+        if firstLineEnd == to, r.matches("[[", from, to), to - from >= 4, r.matches("]]", to - 2, to) { return }
 
         var category: String?
         var contentStart = from
-        if let (name, rest) = categoryPrefix(from, to) {
+        var contentEnd = to
+        if let (name, rest) = categoryPrefix(r, from, to) {
             category = name
-            contentStart = rest
-        } else if !hasTagWord(from, to, code: code) {
+            (contentStart, contentEnd) = r.stripped(rest, r.lineEnd(rest, to))
+        } else if !hasTagWord(r, from, to) {
             return
-        } else if text.matches("[]", at: from, limit: to), from + 2 < to, ASCII.isWhitespace(bytes[from + 2]) {
-            contentStart = text.trimmed(from + 2, to).0
+        } else if r.matches("[]", from, to), from + 2 < to, ContentReader.isSpace(r.bytes[from + 2]) {
+            let rest = r.stripped(from + 2, to).0
+            (contentStart, contentEnd) = r.stripped(rest, r.lineEnd(rest, to))
         }
 
-        var contentEnd = to
+        if let peeled = TemporalQualifier.contentStart(r.bytes, contentStart, contentEnd) { contentStart = peeled }
+
         var context: String?
-        if contentEnd > contentStart, bytes[contentEnd - 1] == ASCII.closeParen,
-           let open = (contentStart..<contentEnd).last(where: { bytes[$0] == ASCII.openParen }) {
-            let inner = String(text.string(open + 1, contentEnd - 1).trimmingWhitespace())
-            context = inner.isEmpty ? nil : inner
-            contentEnd = text.trimmed(contentStart, open).1
+        if contentEnd > contentStart, r.bytes[contentEnd - 1] == ASCII.closeParen,
+           let open = r.lastIndex(of: ASCII.openParen, contentStart, contentEnd) {
+            let (innerStart, innerEnd) = r.stripped(open + 1, contentEnd - 1)
+            context = r.string(innerStart, max(innerStart, innerEnd))
+            contentEnd = r.stripped(contentStart, open).1
         }
         guard contentStart < contentEnd else { return }
 
-        let tags = tagWords(line, contentStart, contentEnd, code: code)
-        found.tagOccurrences += tags
+        let tags = tagWords(r, contentStart, contentEnd)
+        found.tagOccurrences += tags.compactMap { $0.name.isEmpty ? nil : $0 }
         found.observations.append(Observation(category: category ?? "note",
-                                              content: text.string(contentStart, contentEnd),
+                                              content: r.string(contentStart, contentEnd),
                                               tags: tags.map(\.name), context: context,
-                                              span: text.span(line, from, to)))
+                                              span: r.span(from, min(to, firstLineEnd))))
     }
 
-    /// `[category]` followed by whitespace and content; timestamps and task markers are not categories.
-    private func categoryPrefix(_ from: Int, _ to: Int) -> (String, Int)? {
-        let bytes = text.bytes
+    /// `[category]` followed by whitespace and text; timestamps and task markers are not categories.
+    /// Returns the category and where the text starts (Basic Memory keeps that line only).
+    private func categoryPrefix(_ r: ContentReader, _ from: Int, _ to: Int) -> (String, Int)? {
+        let bytes = r.bytes
         guard bytes[from] == ASCII.openBracket else { return nil }
         var j = from + 1
         while j < to, bytes[j] != ASCII.openBracket, bytes[j] != ASCII.closeBracket,
               bytes[j] != ASCII.openParen, bytes[j] != ASCII.closeParen { j += 1 }
-        guard j + 1 < to, j > from + 1, bytes[j] == ASCII.closeBracket, ASCII.isWhitespace(bytes[j + 1]) else {
+        guard j + 1 < to, j > from + 1, bytes[j] == ASCII.closeBracket, ContentReader.isSpace(bytes[j + 1]) else {
             return nil
         }
-        let rest = text.trimmed(j + 1, to).0
+        var rest = j + 1
+        while rest < to, ContentReader.isSpace(bytes[rest]) { rest += 1 }
         guard rest < to else { return nil }
-        let (nameStart, nameEnd) = text.trimmed(from + 1, j)
-        guard nameStart < nameEnd, !isTimestamp(nameStart, nameEnd), !isTaskMarker(nameStart, nameEnd) else { return nil }
-        return (text.string(nameStart, nameEnd), rest)
+        let (nameStart, nameEnd) = r.stripped(from + 1, j)
+        guard nameStart < nameEnd, !isTimestamp(r, nameStart, nameEnd), !isTaskMarker(r, nameStart, nameEnd) else { return nil }
+        return (r.string(nameStart, nameEnd), rest)
     }
 
     /// One-character categories other than letters and digits (and `x`/`X`) are task-box markers.
-    private func isTaskMarker(_ from: Int, _ to: Int) -> Bool {
-        let name = text.string(from, to)
-        guard name.count == 1, let character = name.first else { return false }
+    private func isTaskMarker(_ r: ContentReader, _ from: Int, _ to: Int) -> Bool {
+        let name = r.string(from, to)
+        guard name.unicodeScalars.count == 1, let character = name.first else { return false }
         return character == "x" || character == "X" || !(character.isLetter || character.isNumber)
     }
 
     /// `[00:01:02]`, `[1:02.500]`, `[00:01 - 00:02]`: transcript time codes, not categories.
-    private func isTimestamp(_ from: Int, _ to: Int) -> Bool {
+    private func isTimestamp(_ r: ContentReader, _ from: Int, _ to: Int) -> Bool {
         var i = from
-        guard clockValue(&i, to) else { return false }
+        guard clockValue(r, &i, to) else { return false }
         if i == to { return true }
         var j = i
-        while j < to, ASCII.isWhitespace(text.bytes[j]) { j += 1 }
-        guard j > i, j < to, text.bytes[j] == ASCII.dash else { return false }
+        while j < to, ContentReader.isSpace(r.bytes[j]) { j += 1 }
+        guard j > i, j < to, r.bytes[j] == ASCII.dash else { return false }
         j += 1
         let afterDash = j
-        while j < to, ASCII.isWhitespace(text.bytes[j]) { j += 1 }
-        guard j > afterDash, clockValue(&j, to) else { return false }
+        while j < to, ContentReader.isSpace(r.bytes[j]) { j += 1 }
+        guard j > afterDash, clockValue(r, &j, to) else { return false }
         return j == to
     }
 
     /// Consumes `\d{1,3}:\d{2}(:\d{2})?([.,]\d{1,3})?`.
-    private func clockValue(_ i: inout Int, _ to: Int) -> Bool {
+    private func clockValue(_ r: ContentReader, _ i: inout Int, _ to: Int) -> Bool {
         func digits(_ min: Int, _ max: Int) -> Bool {
             var n = 0
-            while i < to, n < max, ASCII.isDigit(text.bytes[i]) { i += 1; n += 1 }
+            while i < to, n < max, ASCII.isDigit(r.bytes[i]) { i += 1; n += 1 }
             return n >= min
         }
-        guard digits(1, 3), i < to, text.bytes[i] == ASCII.colon else { return false }
+        guard digits(1, 3), i < to, r.bytes[i] == ASCII.colon else { return false }
         i += 1
         guard digits(2, 2) else { return false }
-        if i < to, text.bytes[i] == ASCII.colon {
+        if i < to, r.bytes[i] == ASCII.colon {
             i += 1
             guard digits(2, 2) else { return false }
         }
-        if i < to, text.bytes[i] == ASCII.dot || text.bytes[i] == ASCII.comma {
+        if i < to, r.bytes[i] == ASCII.dot || r.bytes[i] == ASCII.comma {
             i += 1
             guard digits(1, 3) else { return false }
         }
         return true
     }
 
-    /// A line that is a markdown link as a whole (`[t](url)`, even with text after the first one).
-    private func isWholeMarkdownLink(_ from: Int, _ to: Int) -> Bool {
-        guard text.bytes[from] == ASCII.openBracket, text.bytes[to - 1] == ASCII.closeParen,
-              let textEnd = text.find("](", from: from + 1, to: to) else { return false }
+    /// A single line that is a markdown link as a whole (`[t](url)`, even with text after the first one).
+    private func isWholeMarkdownLink(_ r: ContentReader, _ from: Int, _ to: Int) -> Bool {
+        guard r.bytes[from] == ASCII.openBracket, r.bytes[to - 1] == ASCII.closeParen,
+              let textEnd = r.find("](", from + 1, to) else { return false }
         return textEnd + 1 < to - 1
     }
 
-    /// Whether a whitespace-separated word outside code spans starts with `#`.
-    private func hasTagWord(_ from: Int, _ to: Int, code: [Range<Int>]) -> Bool {
+    /// Whether a whitespace-separated word starts with `#` (code spans included, as in Basic Memory).
+    private func hasTagWord(_ r: ContentReader, _ from: Int, _ to: Int) -> Bool {
         var i = from
-        while let hash = text.find("#", from: i, to: to) {
-            if (hash == from || ASCII.isWhitespace(text.bytes[hash - 1])) && inCode(hash, code) == nil { return true }
+        while let hash = r.find("#", i, to) {
+            if hash == from || ContentReader.isSpace(r.bytes[hash - 1]) { return true }
             i = hash + 1
         }
         return false
     }
 
-    /// Every `#tag` in words that start with `#` (`#a#b` holds two tags), with their spans.
-    private func tagWords(_ line: LineRef, _ from: Int, _ to: Int, code: [Range<Int>]) -> [TagOccurrence] {
+    /// Every `#tag` in words that start with `#` (`#a#b` holds two tags; a lone `#` an empty one).
+    private func tagWords(_ r: ContentReader, _ from: Int, _ to: Int) -> [TagOccurrence] {
         var tags: [TagOccurrence] = []
         var i = from
         while i < to {
-            while i < to, ASCII.isWhitespace(text.bytes[i]) { i += 1 }
+            while i < to, ContentReader.isSpace(r.bytes[i]) { i += 1 }
             let wordStart = i
-            while i < to, !ASCII.isWhitespace(text.bytes[i]) { i += 1 }
-            guard wordStart < i, text.bytes[wordStart] == ASCII.hash, inCode(wordStart, code) == nil else { continue }
+            while i < to, !ContentReader.isSpace(r.bytes[i]) { i += 1 }
+            guard wordStart < i, r.bytes[wordStart] == ASCII.hash else { continue }
+            if !r.contains(ASCII.hash, wordStart + 1, i) {
+                tags.append(TagOccurrence(name: r.string(wordStart + 1, i), span: r.span(wordStart, i)))
+                continue
+            }
             var hash = wordStart
             while hash < i {
                 var end = hash + 1
-                while end < i, text.bytes[end] != ASCII.hash { end += 1 }
+                while end < i, r.bytes[end] != ASCII.hash { end += 1 }
                 if end > hash + 1 {
-                    tags.append(TagOccurrence(name: text.string(hash + 1, end), span: text.span(line, hash, end)))
+                    tags.append(TagOccurrence(name: r.string(hash + 1, end), span: r.span(hash, end)))
                 }
                 hash = end
             }

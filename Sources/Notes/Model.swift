@@ -40,6 +40,7 @@ public struct Relation: Sendable, Hashable {
     public var context: String?
     public var span: TextSpan          // the whole [[…]] link
     public var isInline: Bool          // true for links_to found in prose or non-relation list items
+    public var isMarkdownLink = false  // `[text](path)`: target is a root-relative file path, alias the text
 
     public init(type: String, target: String, alias: String?, context: String?, span: TextSpan, isInline: Bool) {
         self.type = type
@@ -90,6 +91,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var permalink: String               // frontmatter permalink if present, else derived from the path
     public var frontmatterPermalink: String?
     public var tags: [String]                  // frontmatter tags and inline #tags, unique, in order of appearance
+    public var frontmatterTags: [String]       // the frontmatter's `tags` only (Basic Memory's entity tags)
     public var aliases: [String]               // frontmatter `aliases`: other names a [[link]] may use, unique ignoring case
     public var metadata: [String: String]      // other frontmatter keys, values as strings
     public var frontmatterState: FrontmatterState
@@ -102,7 +104,7 @@ public struct ParsedNote: Sendable, Hashable {
     public var problems: [ParseProblem]
 
     public init(title: String, type: String, permalink: String, frontmatterPermalink: String?, tags: [String],
-                aliases: [String] = [], metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
+                frontmatterTags: [String] = [], aliases: [String] = [], metadata: [String: String], frontmatterState: FrontmatterState, bodyStartLine: Int, body: String,
                 observations: [Observation], relations: [Relation], headings: [Heading],
                 tagOccurrences: [TagOccurrence], problems: [ParseProblem]) {
         self.title = title
@@ -110,6 +112,7 @@ public struct ParsedNote: Sendable, Hashable {
         self.permalink = permalink
         self.frontmatterPermalink = frontmatterPermalink
         self.tags = tags
+        self.frontmatterTags = frontmatterTags
         self.aliases = aliases
         self.metadata = metadata
         self.frontmatterState = frontmatterState

@@ -21,19 +21,17 @@ enum NoteLinks {
         return String(name[..<dot])
     }
 
-    /// The root-relative path a markdown link destination points at, when it names a local
-    /// `.md` file (`x.md`, `../a/b.md`, `/c.md`, `my%20note.md#part`); nil for URLs, anchors,
-    /// other files, and paths that climb out of the root.
+    /// The root-relative path a markdown link destination names, Basic Memory's way
+    /// (`markdown/path_links.py`): any local file (`x.md`, `a.py`, `../a/b.md`, `/c.md`,
+    /// `my%20note.md#part`), relative to the note's folder; nil for URLs (any scheme), `//host`,
+    /// anchors and queries alone, folders (`x/`), backslashes, and paths that climb out of the root.
     static func resolveMarkdownPath(_ destination: String, folder: String) -> String? {
-        var raw = Substring(destination.trimmingWhitespace())
-        if raw.hasPrefix("<"), let close = raw.firstIndex(of: ">") {
-            raw = raw[raw.index(after: raw.startIndex)..<close]
-        } else if let space = raw.firstIndex(where: \.isWhitespace) {
-            raw = raw[..<space]
-        }
+        var raw = Substring(destination)
+        if hasScheme(raw) || raw.hasPrefix("//") { return nil }
         if let cut = raw.firstIndex(where: { $0 == "#" || $0 == "?" }) { raw = raw[..<cut] }
-        guard !raw.isEmpty, raw.lowercased().hasSuffix(".md"), !hasScheme(raw) else { return nil }
+        guard !raw.isEmpty else { return nil }
         let decoded = percentDecoded(raw)
+        guard !decoded.contains("\\"), !decoded.contains("\u{0}"), !decoded.hasSuffix("/") else { return nil }
         var segments = decoded.hasPrefix("/") ? [] : folder.split(separator: "/").map(String.init)
         for segment in decoded.split(separator: "/") {
             switch segment {
@@ -47,11 +45,11 @@ enum NoteLinks {
         return segments.isEmpty ? nil : segments.joined(separator: "/")
     }
 
-    /// Whether the text starts with a URL scheme such as `https:` or `mailto:`.
+    /// Whether the text starts with a URL scheme such as `https:` or `mailto:` (Python's
+    /// `urlsplit`: a letter, then letters, digits, `+`, `-` or `.`, then `:`).
     private static func hasScheme(_ s: Substring) -> Bool {
-        guard let colon = s.firstIndex(of: ":") else { return false }
-        let scheme = s[..<colon]
-        return !scheme.isEmpty && scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
+        guard let colon = s.firstIndex(of: ":"), let first = s.first, first.isASCII, first.isLetter else { return false }
+        return s[..<colon].allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
     }
 
     private static func percentDecoded(_ s: Substring) -> String {

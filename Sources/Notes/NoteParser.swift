@@ -34,8 +34,16 @@ public enum NoteParser {
             case .failure(let failure):
                 state = .malformed
                 let line = block.line(at: failure.line, in: text)
-                problems.append(ParseProblem(message: "Malformed frontmatter (\(failure.message)); the file is read as plain markdown.",
-                                             span: text.span(line, line.start, line.end)))
+                if let salvaged = failure.salvaged {
+                    // Refused by a limit, not broken: keep what Basic Memory would surely read.
+                    fields = salvaged
+                    body = (block.bodyStart, block.bodyStartLine)
+                    problems.append(ParseProblem(message: "Frontmatter not read in full (\(failure.message)); only its one-line title, type, permalink and tags are used.",
+                                                 span: text.span(line, line.start, line.end)))
+                } else {
+                    problems.append(ParseProblem(message: "Malformed frontmatter (\(failure.message)); the file is read as plain markdown.",
+                                                 span: text.span(line, line.start, line.end)))
+                }
             }
         }
 
@@ -48,10 +56,11 @@ public enum NoteParser {
             tags.append(tag)
         }
         return ParsedNote(title: title,
-                          type: fields.type.flatMap { $0.isEmpty ? nil : $0 } ?? "note",
+                          type: fields.type ?? "note",
                           permalink: frontmatterPermalink ?? Permalink.generate(fromPath: path),
                           frontmatterPermalink: frontmatterPermalink,
                           tags: tags,
+                          frontmatterTags: fields.tags,
                           aliases: fields.aliases,
                           metadata: fields.metadata,
                           frontmatterState: state,
@@ -66,8 +75,7 @@ public enum NoteParser {
 
     private static func scanBody(_ text: NoteText, from body: (start: Int, line: Int), path: String, semantics: Bool,
                                  problems: inout [ParseProblem]) -> BodyStructure {
-        var found = BodyStructure()
-        var scanner = BlockScanner(text: text, folder: NoteLinks.folder(of: path), extractSemantics: semantics)
+        var blocks = BlockParser(text: text)
         var start = body.start
         var number = body.line
         var scanned = 0
@@ -83,11 +91,20 @@ public enum NoteParser {
                 line.end = maxStructuredBytes
                 while line.end > line.start, UTF8Bytes.isContinuation(text.bytes[line.end]) { line.end -= 1 }
             }
-            scanner.scan(line, into: &found)
+            blocks.add(line)
             if overLimit { break }
             scanned += 1
             start = line.next
             number += 1
+        }
+        blocks.finish()
+        var found = BodyStructure()
+        found.headings = blocks.headings
+        guard semantics else { return found }
+        // Reference definitions anywhere in the note serve links anywhere, so blocks are read after all are known.
+        let inline = InlineScanner(text: text, folder: NoteLinks.folder(of: path))
+        for block in blocks.blocks {
+            inline.scan(block, definitions: blocks.definitions, into: &found)
         }
         return found
     }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Basic Memory's permalink rules (`generate_permalink`): paths and titles become lower-case
-/// kebab-case slugs; folders are kept, Latin accents become ASCII, CJK text is kept as is.
+/// kebab-case slugs; folders are kept, other scripts are transliterated to ASCII as Unidecode
+/// does, CJK text is kept as is.
 public enum Permalink {
     /// The permalink of a note file, e.g. `specs/API (v2).md` → `specs/api-v2`.
     public static func generate(fromPath path: String) -> String {
@@ -35,7 +36,8 @@ public enum Permalink {
 
     private static func dropKnownExtension(_ path: String) -> String {
         let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return path }
+        // Like Python's splitext, dots leading the name do not start an extension (`....md` has none).
+        guard let dot = name.lastIndex(of: "."), name[..<dot].contains(where: { $0 != "." }) else { return path }
         let ext = name[name.index(after: dot)...].lowercased()
         guard knownExtensions.contains(ext) else { return path }
         return String(path.dropLast(ext.count + 1))
@@ -86,32 +88,21 @@ public enum Permalink {
         return false
     }
 
-    /// The text as ASCII plus CJK: other scripts are transliterated (as `unidecode` does),
-    /// full-width punctuation next to CJK is dropped, and anything left without an ASCII
-    /// form (emoji, symbols) is dropped.
+    /// The text as ASCII plus CJK, as Basic Memory has it: other characters transliterated by
+    /// Unidecode's table; full-width forms dropped when the name has CJK in it.
     private static func transliterated(_ text: String) -> [Unicode.Scalar] {
-        let scalars = Array(text.unicodeScalars)
-        let hasCJK = scalars.contains(where: isCJK)
+        let hasCJK = text.unicodeScalars.contains(where: isCJK)
         var out: [Unicode.Scalar] = []
-        out.reserveCapacity(scalars.count)
-        var pending = String.UnicodeScalarView()
-        func flush() {
-            guard !pending.isEmpty else { return }
-            let latin = String(pending).applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false)
-            out.append(contentsOf: (latin ?? "").unicodeScalars.filter(\.isASCII))
-            pending = String.UnicodeScalarView()
-        }
-        for scalar in scalars {
-            if scalar.isASCII || isCJK(scalar) {
-                flush()
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            if hasCJK, isCJK(scalar) {
                 out.append(scalar)
             } else if hasCJK, (0xFF00...0xFFEF).contains(scalar.value) {
-                flush()
+                continue
             } else {
-                pending.append(scalar)
+                Unidecode.append(scalar, to: &out)
             }
         }
-        flush()
         return out
     }
 

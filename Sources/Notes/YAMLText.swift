@@ -30,7 +30,8 @@ enum YAMLText {
                 raw.append(contentsOf: splitCommas(try flat(item, budget: &budget, depth: 2)))
             }
         case .scalar(let scalar) where !isNull(node):
-            raw = jsonArrayStrings(scalar.string) ?? splitCommas(scalar.string)
+            let value = text(of: scalar)
+            raw = jsonArrayStrings(value) ?? splitCommas(value)
         default:
             break
         }
@@ -69,9 +70,9 @@ enum YAMLText {
         isNull(node) ? nil : try flat(node, budget: &budget, depth: 1)
     }
 
-    /// A scalar as written; a list or mapping as JSON text.
+    /// A scalar as Basic Memory stores it (see `YAMLScalar`); a list or mapping as JSON text.
     static func flat(_ node: Node, budget: inout YAMLBudget, depth: Int) throws -> String {
-        if case .scalar(let scalar) = node { return isNull(node) ? "" : scalar.string }
+        if case .scalar(let scalar) = node { return isNull(node) ? "" : text(of: scalar) }
         var out = ""
         try appendJSON(node, to: &out, budget: &budget, depth: depth)
         return out
@@ -119,6 +120,19 @@ enum YAMLText {
             }
         }
         out += "\""
+    }
+
+    /// A plain scalar resolved as PyYAML does and turned back into text; a quoted one as written.
+    static func text(of scalar: Node.Scalar) -> String {
+        guard scalar.style == .plain || scalar.style == .any else { return scalar.string }
+        return YAMLScalar.normalized(scalar.string) ?? scalar.string
+    }
+
+    /// A scalar's text, nil for null and for lists and mappings (Basic Memory ignores a
+    /// `permalink` that is not text).
+    static func scalarText(_ node: Node) -> String? {
+        guard case .scalar(let scalar) = node, !isNull(node) else { return nil }
+        return text(of: scalar)
     }
 
     /// YAML null: an empty plain scalar, `~` or `null` (the parser is run without tag resolution).

@@ -119,6 +119,7 @@ extension Server {
             }
         }
         if let conflict = output.conflict {
+            uploads?.push(path: conflict.copyPath)
             result["text"] = .string(conflict.theirs.text)
             result["conflict"] = [
                 "theirsChecksum": JSONValue(conflict.theirs.checksum), "theirsVersion": .integer(conflict.theirs.version),

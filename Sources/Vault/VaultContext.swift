@@ -40,7 +40,7 @@ public final class VaultContext: Sendable {
         }
         let index = try Self.openIndex(settings.database, root: root)
         let remoteControl = try settings.rcloneRC.map { try RcloneRemoteControl(settingsURL: $0) }
-        let mountPrefix = FileSystemKind.mountPoint(of: root.path).map { Self.relative(root.path, to: $0) } ?? ""
+        let mountPrefix = FileSystemKind.pathInsideMount(root.path)
         self.init(root: root, index: index, device: settings.device ?? DeviceID.current(), settings: settings,
                   fileSystem: FileSystemKind.describe(path: root.path),
                   freshness: MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix))
@@ -74,11 +74,6 @@ public final class VaultContext: Sendable {
             ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
         let executor = try IndexDatabase.open(url: url)
         return try NoteIndex(executor: executor)
-    }
-
-    private static func relative(_ path: String, to mountPoint: String) -> String {
-        guard mountPoint != "/", path.hasPrefix(mountPoint) else { return "" }
-        return String(path.dropFirst(mountPoint.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 }
 

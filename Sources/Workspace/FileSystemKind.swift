@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// What kind of file system holds a path: it decides whether inotify can be trusted and how often to scan.
@@ -22,6 +23,13 @@ public enum FileSystemKind {
     /// under an rclone mount into a path relative to the mount's root.
     public static func mountPoint(of path: String) -> String? {
         mount(holding: path)?.point
+    }
+
+    /// Where `path` sits inside its mount ("" when it is the mount point itself, or on "/"): the form
+    /// rclone's remote control names files in.
+    public static func pathInsideMount(_ path: String) -> String {
+        guard let mountPoint = mountPoint(of: path), mountPoint != "/", path.hasPrefix(mountPoint) else { return "" }
+        return String(path.dropFirst(mountPoint.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     }
 
     private static let fuseMagic: UInt = 0x6573_5546

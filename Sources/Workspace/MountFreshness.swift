@@ -25,20 +25,20 @@ public struct MountFreshness: Sendable {
     /// The file with `checksum` (and `size` if known), or throws `Stale` after `deadline`.
     public func read(_ path: ResolvedPath, checksum: String, size: Int64?, deadline: Date) throws -> NoteFile {
         var delay = 0.05
-        var refreshed = false
         while true {
             let stamp = NoteFile.stamp(path)
             if size == nil || stamp?.size == size, let file = try NoteFile.read(path), file.checksum == checksum {
                 return file
             }
             if Date() >= deadline { throw Stale(path: path.relative) }
-            if let remoteControl, !refreshed || delay >= 0.4 {
+            // A re-list costs ~0.1 s and is what makes the new bytes visible once they are in the
+            // bucket (uploads are pushed at once now), so re-list on every retry.
+            if let remoteControl {
                 let folder = (path.relative as NSString).deletingLastPathComponent
                 try? remoteControl.refresh(directory: MountFreshness.join(mountPrefix, folder))
-                refreshed = true
             }
             Thread.sleep(forTimeInterval: min(delay, max(0, deadline.timeIntervalSinceNow)))
-            delay = min(delay * 2, 1.0)
+            delay = min(delay * 2, 0.25)
         }
     }
 

@@ -84,6 +84,33 @@ public struct RcloneRemoteControl: Sendable {
         return version
     }
 
+    /// The remote-control commands this rclone offers (`rc/list`), like "vfs/refresh".
+    public func commands() throws(RcloneError) -> Set<String> {
+        guard let list = try call("rc/list")["commands"]?.arrayValue else { throw .unexpectedAnswer(host: host, call: "rc/list") }
+        return Set(list.compactMap { $0["Path"]?.stringValue })
+    }
+
+    /// One file in the mount's upload queue: `name` is its path inside the mount.
+    public struct QueuedUpload: Sendable, Equatable {
+        public var name: String
+        public var id: Int64
+        public var uploading: Bool
+    }
+
+    /// The files waiting in the mount's write-back queue (`vfs/queue`, rclone 1.64 and later).
+    public func uploadQueue() throws(RcloneError) -> [QueuedUpload] {
+        guard let queue = try call("vfs/queue")["queue"]?.arrayValue else { throw .unexpectedAnswer(host: host, call: "vfs/queue") }
+        return queue.compactMap { item in
+            guard let name = item["name"]?.stringValue, let id = item["id"]?.integerValue else { return nil }
+            return QueuedUpload(name: name, id: id, uploading: item["uploading"]?.boolValue ?? false)
+        }
+    }
+
+    /// Starts the queued upload `id` now instead of after the write-back delay (`vfs/queue-set-expiry`).
+    public func uploadNow(id: Int64) throws(RcloneError) {
+        _ = try call("vfs/queue-set-expiry", ["id": .integer(id), "expiry": .integer(0)])
+    }
+
     /// The mount's VFS options (CacheMode, WriteBack, DirCacheTime… as rclone reports them).
     public func vfsOptions() throws(RcloneError) -> JSONValue {
         guard let options = try call("options/get")["vfs"], options.objectValue != nil else {

@@ -5,7 +5,8 @@ import Support
 /// On an rclone mount with `--vfs-cache-mode writes`, a save first lands in rclone's local cache
 /// and reaches the bucket only after the write-back delay. This follows each save until the
 /// bucket holds exactly its bytes (size and MD5, asked through rclone's remote control) and
-/// then tells the client with `notes/didUpload`.
+/// then tells the client with `notes/didUpload`. Where rclone allows it, each save is pushed to the
+/// bucket at once instead of waiting for the write-back delay.
 public final class UploadTracker: Sendable {
     public struct Pending: Sendable {
         public var path: String
@@ -33,7 +34,11 @@ public final class UploadTracker: Sendable {
             state.pending[path] = item
             if state.loop == nil { state.loop = Task { [weak self] in await self?.run() } }
         }
+        remote.uploadNow([path])
     }
+
+    /// Asks for a file the bridge wrote besides a save (a conflict copy) to be uploaded now.
+    public func push(path: String) { remote.uploadNow([path]) }
 
     public func stop() { state.withLock { $0.loop?.cancel() } }
 
@@ -66,17 +71,27 @@ public final class UploadTracker: Sendable {
 /// Whether the bucket behind the mount holds an object, asked without touching the mount's files.
 public protocol RemoteObjects: Sendable {
     func holds(path: String, size: Int64, md5: String) throws -> Bool
+    /// Starts uploading these files (relative to the root) now if the mount can; returns at once.
+    func uploadNow(_ paths: [String])
+}
+
+extension RemoteObjects {
+    public func uploadNow(_ paths: [String]) {}
 }
 
 /// The bucket behind an rclone mount, through the mount's own remote control.
 public struct MountedBucket: RemoteObjects {
     public let remoteControl: RcloneRemoteControl
     public let mountPrefix: String
+    public let pusher: UploadPusher
 
     public init(remoteControl: RcloneRemoteControl, mountPrefix: String) {
         self.remoteControl = remoteControl
         self.mountPrefix = mountPrefix
+        pusher = UploadPusher(remoteControl: remoteControl, mountPrefix: mountPrefix)
     }
+
+    public func uploadNow(_ paths: [String]) { pusher.push(paths) }
 
     public func holds(path: String, size: Int64, md5: String) throws -> Bool {
         try remoteControl.remoteObject(path: MountFreshness.join(mountPrefix, path)).map { $0.size == size && ($0.md5 == nil || $0.md5 == md5) } ?? false

@@ -18,6 +18,9 @@ public struct FileStamp: Sendable, Hashable {
 public struct VaultScan: Sendable, Hashable {
     public var files: [FileStamp]
     public var unreadableFolders: [String]
+    /// Files and folders skipped because their name is not valid UTF-8 (shown with the bad bytes
+    /// as `\xNN`): no note path can name them.
+    public var invalidNames: [String] = []
 }
 
 public enum VaultScanError: Error, Sendable, Equatable {
@@ -26,8 +29,10 @@ public enum VaultScanError: Error, Sendable, Equatable {
 
 /// Lists the note files under a root using directory reads and stat only: it never opens a
 /// file (on an rclone mount that would postpone the file's upload). Skips hidden files and
-/// folders, conflict copies (`*.conflict-*.md`), temporary files (`.*.nb-tmp-*`), symbolic links
-/// and anything not ending in `.md`.
+/// folders, conflict copies (`*.conflict-*.md`), temporary files (`.*.nb-tmp-*`), symbolic links,
+/// anything not ending in `.md`, what Basic Memory ignores (`IgnoreRules`: `build/`, `dist/`,
+/// `node_modules/`…, its `.bmignore`, the root's `.gitignore`), and names that are not UTF-8
+/// (listed in `invalidNames`).
 public enum VaultScanner {
     /// Every note file under `root`, sorted by path.
     /// A root whose mount went away (before or during the listing) is an error, not an empty vault.
@@ -40,7 +45,8 @@ public enum VaultScanner {
     }
 
     /// Every note file under the folder at `path`.
-    public static func scan(path root: String) throws(VaultScanError) -> VaultScan {
+    public static func scan(path root: String, rules: IgnoreRules? = nil) throws(VaultScanError) -> VaultScan {
+        let rules = rules ?? IgnoreRules.load(root: root)
         var scan = VaultScan(files: [], unreadableFolders: [])
         let rootDescriptor = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootDescriptor >= 0 else {
@@ -61,17 +67,21 @@ public enum VaultScanner {
             }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    Array(raw.prefix { $0 != 0 })
                 }
-                guard !name.hasPrefix(".") else { continue }
+                guard bytes.first != UInt8(ascii: ".") else { continue }
+                guard let name = String(validating: bytes, as: UTF8.self) else {
+                    scan.invalidNames.append((folder.isEmpty ? "" : folder + "/") + escaped(bytes))
+                    continue
+                }
                 let relative = folder.isEmpty ? name : folder + "/" + name
                 var info = stat()
                 guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR:
-                    pending.append(relative)
-                case S_IFREG where isNoteFileName(name):
+                    if !rules.ignoresEverythingUnder(relative) { pending.append(relative) }
+                case S_IFREG where isNoteFileName(name) && !rules.ignoresFile(relative, name: name):
                     scan.files.append(FileStamp(relativePath: relative, size: Int64(info.st_size), mtimeNanoseconds: info.mtimeNanoseconds))
                 default:
                     continue
@@ -80,7 +90,25 @@ public enum VaultScanner {
         }
         scan.files.sort { $0.relativePath < $1.relativePath }
         scan.unreadableFolders.sort()
+        scan.invalidNames.sort()
         return scan
+    }
+
+    /// A name's bytes with those that are not valid UTF-8 shown as `\xNN`.
+    private static func escaped(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            var end = i + 1
+            while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+            if let valid = String(validating: bytes[i..<end], as: UTF8.self) {
+                out += valid
+            } else {
+                out += bytes[i..<end].map { "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+            }
+            i = end
+        }
+        return out
     }
 
     /// Whether a file name (no folder) is a note the index should hold.

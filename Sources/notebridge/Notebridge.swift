@@ -13,7 +13,7 @@ struct Notebridge: ParsableCommand {
         abstract: "Edit Basic Memory notes on a cloud mount from any editor: a JSON-RPC/LSP server on stdio.",
         version: notebridgeVersion,
         subcommands: [Serve.self, IndexCommand.self, SearchCommand.self, WatchCommand.self, CheckCommand.self,
-                      DoctorCommand.self, BenchCommand.self, HistoryCommand.self, ShowCommand.self],
+                      DoctorCommand.self, BenchCommand.self, HistoryCommand.self, ShowCommand.self, ParseCommand.self],
         defaultSubcommand: Serve.self)
 }
 

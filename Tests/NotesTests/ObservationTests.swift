@@ -99,9 +99,12 @@ import Testing
         #expect(found.map(\.category) == ["real"])
     }
 
-    @Test func tagsInsideCodeSpansDoNotCount() {
+    /// Basic Memory splits the raw text on whitespace: a word starting with `#` inside a code span
+    /// is a tag too, a word starting with a backtick is not.
+    @Test func tagsInsideCodeSpansCountAsBasicMemoryReadsThem() {
         #expect(observations("Use `#define` here").isEmpty)
-        #expect(observations("Use ` #define ` and #real")[0].tags == ["real"])
+        #expect(observations("Use ` #define ` and #real")[0].tags == ["define", "real"])
+        #expect(observations("- Use `x #y` for it")[0].tags == ["y`"])
     }
 
     @Test func nestedListItemsAreRead() {

@@ -37,6 +37,17 @@ import Testing
         ("Straße.md", "strasse"),
         ("Привет мир.md", "privet-mir"),
         ("party 🎉 time.md", "party-time"),
+        // Unidecode's table, as Basic Memory uses it, for every script.
+        ("Жизнь.md", "zhizn"),
+        ("Царь.md", "tsar"),
+        ("Χάος.md", "khaos"),
+        ("한국어.md", "hangugeo"),
+        ("€100.md", "eur100"),
+        ("x² squared.md", "x2-squared"),
+        ("עברית.md", "bryt"),
+        ("ไทย.md", "aithy"),
+        ("™ ° × ①.md", "tm-deg-x-1"),
+        ("....md", "....md"),
     ])
     func accentsAndOtherScriptsBecomeASCII(path: String, expected: String) {
         #expect(Permalink.generate(fromPath: path) == expected)

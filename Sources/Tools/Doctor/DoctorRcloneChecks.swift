@@ -37,6 +37,7 @@ package enum DoctorRcloneChecks {
                                    writeBack: nanoseconds(options["WriteBack"]),
                                    dirCacheTime: nanoseconds(options["DirCacheTime"]))
         checks += vfsChecks(settings, haveRemoteControl: true)
+        if settings.cachesWrites { checks.append(pushCheck(remote, version: version, writeBack: settings.writeBack)) }
         do {
             let pending = try remote.pendingUploads()
             let count = pending.queued + pending.inProgress
@@ -109,6 +110,24 @@ package enum DoctorRcloneChecks {
             }
         }
         return checks
+    }
+
+    /// Whether this rclone can upload a save on request (`vfs/queue-set-expiry`, rclone 1.64+) instead
+    /// of after the write-back delay.
+    private static func pushCheck(_ remote: RcloneRemoteControl, version: String, writeBack: Int64?) -> DoctorCheck {
+        let commands: Set<String>
+        do { commands = try remote.commands() } catch {
+            return DoctorCheck("rclone.push", .warn, "\(error)", fix: fixFor(error))
+        }
+        if UploadPusher.requiredCommands.isSubset(of: commands) {
+            return DoctorCheck("rclone.push", .ok, "rclone \(version) uploads each save at once (vfs/queue-set-expiry), "
+                + "not after the write-back delay")
+        }
+        let window = writeBack.map(formatDuration) ?? "the --vfs-write-back delay"
+        return DoctorCheck("rclone.push", .warn,
+                           "rclone \(version) cannot upload a save on request (vfs/queue-set-expiry needs rclone 1.64 or later): "
+                               + "a save reaches the bucket and other devices only after \(window)",
+                           fix: "upgrade rclone to 1.64 or later, or remount with a short --vfs-write-back such as 1s")
     }
 
     private static func stoppingWarning(_ writeBack: Int64?, mountPoint: String?) -> DoctorCheck {

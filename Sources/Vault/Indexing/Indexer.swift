@@ -64,6 +64,8 @@ public enum Indexer {
         do { stamps = try index.stamps() } catch { throw .index(error) }
 
         var stats = IndexStats()
+        // Said, not silently skipped: a name that is not UTF-8 cannot be a note path.
+        stats.unreadable = scan.invalidNames.map { "\($0) (file name is not valid UTF-8)" }
         var candidates: [FileStamp] = []
         var seen = Set<String>()
         seen.reserveCapacity(scan.files.count)
