@@ -199,6 +199,11 @@ package final class SaveCoordinator: Sendable {
             return .lost(try index.record(path: path.relative))
         }
         do {
+            if !seen.isUnchanged(path), let now = try index.record(path: path.relative), now.version > won.version {
+                // A newer version, swapped against ours (so derived from it), was renamed in while we
+                // were swapping: renaming ours now would put older bytes over it. Ours is in the history.
+                return .won(won, outsideWriteCopy: nil)
+            }
             let copy = try keepOutsideWrite(at: path, seen: seen, known: [checksum, baseChecksum], deadline: deadline)
             ownWrites.wrote(path: path.relative, size: Int64(bytes.count), mtime: mtime)  // before inotify can see it
             try AtomicFile.commit(temporary: temporary, to: path)
