@@ -16,7 +16,6 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let commandLine: Settings
     let documents = DocumentStore()
     let debouncer = Debouncer()
-    let servedVersions = ServedVersions()
     let linkChecks = LinkDiagnosticsCache()
     /// Set once the notes folder is open or could not be opened; requests wait for it.
     let opened = Latch()

@@ -46,6 +46,7 @@ public final class VaultContext: Sendable {
         self.init(root: root, index: index, device: settings.device ?? DeviceID.current(), settings: settings,
                   fileSystem: FileSystemKind.describe(path: root.path),
                   freshness: MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix))
+        cleanLeftoverTemporaries()
     }
 
     /// A context over an index already open (the bench, tests).
