@@ -35,6 +35,8 @@ public enum SQLError: Error, Sendable, Equatable {
     case statement(message: String, statementIndex: Int?)
     /// The database could not be reached or answered garbage; says which host, never the token.
     case unavailable(String)
+    /// No connection to the index server could be made, so nothing was sent; it may come up later.
+    case unreachable(String)
     /// The index was written by a newer notebridge.
     case schemaTooNew(found: Int, supported: Int)
 }
@@ -44,7 +46,7 @@ extension SQLError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .statement(let message, _): "the index refused the change: \(message)"
-        case .unavailable(let message): message
+        case .unavailable(let message), .unreachable(let message): message
         case .schemaTooNew(let found, let supported):
             "the index was written by a newer notebridge (schema \(found); this one reads up to \(supported))"
         }

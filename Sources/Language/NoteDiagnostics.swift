@@ -16,9 +16,10 @@ package enum NoteDiagnostics {
     /// permalink another note also has. Two queries: the link targets in one round trip, then the permalink.
     package static func links(_ note: NoteSnapshot, encoding: PositionEncoding, queries: some NoteQueries) throws -> [Diagnostic] {
         let parsed = note.parsed
-        let targets = Array(Set(parsed.relations.map(\.target)))
+        let noteLinks = parsed.relations.filter { !$0.namesNonNoteFile }
+        let targets = Array(Set(noteLinks.map(\.target)))
         let resolved = Dictionary(uniqueKeysWithValues: zip(targets, try queries.resolve(links: targets, from: note.path)))
-        var result = parsed.relations.filter { resolved[$0.target] == .some(nil) }.map { relation in
+        var result = noteLinks.filter { resolved[$0.target] == .some(nil) }.map { relation in
             Diagnostic(range: NoteSnapshot.range(of: relation.span, encoding: encoding), severity: .warning, code: "unresolved-link",
                        message: "No note is named '\(relation.target)'; the code action creates it.",
                        data: ["target": .string(relation.target)])

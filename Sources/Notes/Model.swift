@@ -42,6 +42,10 @@ public struct Relation: Sendable, Hashable {
     public var isInline: Bool          // true for links_to found in prose or non-relation list items
     public var isMarkdownLink = false  // `[text](path)`: target is a root-relative file path, alias the text
 
+    /// A markdown link to a file that is not a note (`[licence](LICENSE)`, `[code](a.py)`): a
+    /// relation for Basic Memory, but nothing a note could resolve, so never "unresolved".
+    public var namesNonNoteFile: Bool { isMarkdownLink && !target.lowercased().hasSuffix(".md") }
+
     public init(type: String, target: String, alias: String?, context: String?, span: TextSpan, isInline: Bool) {
         self.type = type
         self.target = target

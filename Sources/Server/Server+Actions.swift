@@ -88,6 +88,7 @@ extension Server {
                 try Indexer.index(vault: session)
             }
             monitor?.pollNow()
+            indexCompleted()
             return ["added": JSONValue(stats.added), "updated": JSONValue(stats.updated), "removed": JSONValue(stats.removed),
                     "unchanged": JSONValue(stats.unchanged)]
         case "notebridge.check": return try await checkVault()

@@ -18,11 +18,13 @@ extension Server {
     }
 
     func publishDiagnostics(_ path: String) {
-        guard let document = documents[path] else { return }
-        connection.notify("textDocument/publishDiagnostics", [
-            "uri": .string(document.uri), "version": JSONValue(document.lspVersion),
-            "diagnostics": .array(diagnostics(for: document)),
-        ])
+        publishing.withLock {
+            guard let document = documents[path] else { return }
+            connection.notify("textDocument/publishDiagnostics", [
+                "uri": .string(document.uri), "version": JSONValue(document.lspVersion),
+                "diagnostics": .array(diagnostics(for: document)),
+            ])
+        }
     }
 
     func diagnostics(for document: OpenDocument) -> [JSONValue] {

@@ -19,6 +19,7 @@ extension Server {
             }
             Log.info("indexed \(session.root.path): \(stats.added) added, \(stats.updated) updated, \(stats.removed) removed, "
                 + "\(stats.unchanged) unchanged in \(stats.elapsed)")
+            indexCompleted()
             // Changes the initial index itself recorded are the starting point, not news, except
             // those made by others while it ran, which the feed still holds after `startSeq`.
             let monitor = ChangeMonitor(vault: session, isOpen: { [weak self] path in self?.documents[path] != nil }) { [weak self] changes in
@@ -31,10 +32,22 @@ extension Server {
             // Ended only now, so a client that waits for it knows later writes will be noticed.
             progress?.end("\(stats.added) added, \(stats.updated) updated, \(stats.removed) removed")
         } catch {
+            firstIndexEnded.set()
             progress?.end("failed")
             Log.error("indexing \(session.root.path) failed: \(error)")
             connection.notify("window/showMessage", ["type": 1, "message": .string("notebridge: indexing failed: \(error)")])
         }
+    }
+}
+
+extension Server {
+    /// The whole folder is indexed: waiting lookups go ahead, and open documents get their link
+    /// diagnostics, computed now from the complete index.
+    func indexCompleted() {
+        indexComplete.set()
+        firstIndexEnded.set()
+        linkChecks.invalidate()
+        for document in documents.all { publishDiagnostics(document.path) }
     }
 }
 

@@ -65,7 +65,15 @@ struct NewNote: Sendable {
         self.title = title
     }
 
-    /// The file `target` (written in the note at `source`) would name: `Title` → `Title.md` beside
+    /// A note titled `title` in `folder` ("" for the root), in the file Basic Memory would name
+    /// (`NoteFileName.forTitle`); nil when the title leaves no usable file name.
+    init?(title: String, folder: String) {
+        guard let name = NoteFileName.forTitle(title) else { return nil }
+        let folder = folder.split(separator: "/").joined(separator: "/")
+        self.init(path: folder.isEmpty ? name : "\(folder)/\(name)", title: title)
+    }
+
+    /// The note `target` (written in the note at `source`) would name: `Title` → `Title.md` beside
     /// the source; `folder/name` → `folder/name.md` from the root; `./x`, `../x` from the source.
     init?(target: String, from source: String) {
         var text = target.trimmingCharacters(in: .whitespaces)
@@ -83,9 +91,8 @@ struct NewNote: Sendable {
             default: parts.append(part)
             }
         }
-        guard let last = parts.last, !last.hasPrefix(".") else { return nil }
-        title = String(last)
-        path = parts.joined(separator: "/") + ".md"
+        guard let last = parts.popLast(), !last.hasPrefix(".") else { return nil }
+        self.init(title: String(last), folder: parts.joined(separator: "/"))
     }
 
     var text: String { "---\ntitle: \(YAMLTitle.scalar(title))\ntype: note\n---\n\n# \(title)\n" }
@@ -94,7 +101,8 @@ struct NewNote: Sendable {
 extension Server {
     /// Unresolved links and a duplicate permalink in an open document (cached; see `LinkDiagnosticsCache`).
     func linkDiagnostics(for document: OpenDocument) -> [JSONValue] {
-        guard let session = try? session() else { return [] }
+        // Until the whole folder is indexed, a link to a note not reached yet would look unresolved.
+        guard indexComplete.isSet, let session = try? session() else { return [] }
         let (cached, start) = linkChecks.lookup(path: document.path, text: document.text)
         if start { Task { await checkLinks(path: document.path, text: document.text, session: session) } }
         return cached
@@ -145,21 +153,38 @@ extension Server {
                 ]]
             } else {
                 action["command"] = ["title": .string(title), "command": "notebridge.createNote",
-                                     "arguments": [["path": .string(note.path), "title": .string(note.title)]]]
+                                     "arguments": [["title": .string(note.title),
+                                                    "folder": .string((note.path as NSString).deletingLastPathComponent)]]]
             }
             return .object(action)
         }
     }
 
-    /// `notebridge.createNote {path, title}`: saves a new note through the server (fails if it exists).
+    /// `notebridge.createNote {title, folder?, openExisting?}` (or `{path, title?}`): saves a new
+    /// note through the server in the file named after its title, as Basic Memory names it. An
+    /// existing note is an error, or with `openExisting` answered as `{uri, path, created: false}`.
     func createNote(_ arguments: [Params]) async throws -> JSONValue {
-        guard let argument = arguments.first else { throw ResponseError.invalidParams("arguments[0]: expected {path, title}") }
-        let path = try argument.string("path")
-        let title = try Self.validTitle(try argument.optionalString("title") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension)
+        guard let argument = arguments.first else { throw ResponseError.invalidParams("arguments[0]: expected {title, folder?}") }
         let session = try session()
-        let resolved = try session.resolve(Params(["path": .string(path)]))
-        if NoteFile.stamp(resolved) != nil { throw ResponseError.requestFailed("\(resolved.relative) already exists") }
-        let text = NewNote(path: resolved.relative, title: title).text
+        let note: NewNote
+        if let path = try argument.optionalString("path") {
+            let title = try argument.optionalString("title") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            note = NewNote(path: path, title: try Self.validTitle(title))
+        } else {
+            let title = try Self.validTitle(try argument.string("title"))
+            guard let named = NewNote(title: title, folder: try argument.optionalString("folder") ?? "") else {
+                throw ResponseError.invalidParams("title: the title needs at least one letter or digit (and at most 252 bytes) to name a file")
+            }
+            note = named
+        }
+        let resolved = try session.resolve(Params(["path": .string(note.path)]))
+        if NoteFile.stamp(resolved) != nil {
+            guard try argument.optionalBool("openExisting") == true else {
+                throw ResponseError.requestFailed("\(resolved.relative) already exists")
+            }
+            return ["uri": .string(session.uri(resolved.relative)), "path": .string(resolved.relative), "created": false]
+        }
+        let text = NewNote(path: resolved.relative, title: note.title).text
         let result = try await notesSave(Params(["path": .string(resolved.relative), "text": .string(text)]))
         linkChecks.invalidate()
         for document in documents.all { publishDiagnostics(document.path) }

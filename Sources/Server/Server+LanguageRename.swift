@@ -98,10 +98,11 @@ extension Server {
         let newTitle = try Self.validTitle(try params.string("newName"))
         let subject = try await renameSubject(params, session: session)
         let old = subject.target
-        let folder = (old.path as NSString).deletingLastPathComponent
-        let newRelative = folder.isEmpty ? "\(newTitle).md" : "\(folder)/\(newTitle).md"
+        guard let renamed = NewNote(title: newTitle, folder: (old.path as NSString).deletingLastPathComponent) else {
+            throw ResponseError.invalidParams("newName: leaves no usable file name")
+        }
         let newPath: ResolvedPath
-        do { newPath = try session.root.resolve(relativePath: newRelative) } catch {
+        do { newPath = try session.root.resolve(relativePath: renamed.path) } catch {
             throw ResponseError.invalidParams("newName: \(error)")
         }
         let movesFile = newPath.relative != old.path
@@ -110,16 +111,12 @@ extension Server {
         }
         let operations = clientCapability(["workspace", "workspaceEdit", "resourceOperations"])?.arrayValue?.compactMap(\.stringValue) ?? []
         let documentChanges = clientCapability(["workspace", "workspaceEdit", "documentChanges"])?.boolValue ?? false
-        if movesFile, !(documentChanges && operations.contains("rename")) {
-            throw ResponseError.requestFailed("Renaming a note renames its file, and this client cannot apply file renames "
-                + "(workspace.workspaceEdit.resourceOperations lacks \"rename\")")
-        }
         let target = old.path == subject.note.path ? subject.note : try await snapshot(
             path: try session.root.resolve(relativePath: old.path), session: session)
         let plan = RenamePlan(old: old, newTitle: newTitle, newPath: newPath.relative,
                               permalinkFollowsPath: target.parsed.frontmatterPermalink == nil, encoding: encoding)
-        let fileEdits = try await indexQuery("finding links to rename", session) { () throws -> [String: (edits: [JSONValue], version: Int?)] in
-            var byFile: [String: (edits: [JSONValue], version: Int?)] = [:]
+        let fileEdits = try await indexQuery("finding links to rename", session) { () throws -> RenameFileEdits in
+            var byFile: RenameFileEdits = [:]
             let backlinks = Dictionary(grouping: try session.index.backlinks(to: old.path), by: \.sourcePath)
             for (source, links) in backlinks {
                 let current = source == target.path ? (target.text, target.openVersion) : try self.currentText(of: source, session: session)
@@ -138,6 +135,9 @@ extension Server {
                 byFile[target.path, default: ([], target.openVersion)].edits += titleEdits
             }
             return byFile
+        }
+        if movesFile, !(documentChanges && operations.contains("rename")) {
+            return try await renameFileOnServer(old: old, to: newPath, plan: plan, edits: fileEdits, session: session)
         }
         if !documentChanges {
             return ["changes": .object(Dictionary(uniqueKeysWithValues: fileEdits.map { (session.uri($0.key), .array($0.value.edits)) }))]

@@ -27,17 +27,16 @@ extension Server {
                 path = try session.root.resolve(relativePath: record.path)
             }
             guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
-            let base = try session.currentBase(path, freshnessWait: session.saveTimeout * 0.8)
-            guard base.checksum != nil else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
-            // The mount still lags behind the index: say so rather than pass the text off as current.
-            let stale = try session.index.record(path: path.relative).map { $0.checksum != base.checksum } ?? false
+            let opened = try session.openNote(path)
+            guard opened.exists else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
+            let base = opened.base
             self.monitor?.noteKnown(path: path.relative, checksum: base.checksum)
-            self.servedVersions.remember(base, path: path.relative)
             let parsed = NoteParser.parse(base.text, path: path.relative)
             return [
                 "uri": .string(session.uri(path.relative)), "path": .string(path.relative),
                 "permalink": .string(parsed.permalink), "title": .string(parsed.title), "text": .string(base.text),
-                "checksum": JSONValue(base.checksum), "version": .integer(base.version), "stale": .bool(stale),
+                "checksum": JSONValue(base.checksum), "version": .integer(base.version), "stale": .bool(opened.stale),
+                "source": .string(opened.source.rawValue),
             ]
         }
     }
@@ -63,7 +62,7 @@ extension Server {
         let request = SaveRequest(path: path, text: text, force: force, baseVersion: baseVersion.map(Int64.init),
                                   baseChecksum: baseChecksum)
         let output = try await Blocking.run("saving \(path.relative)", timeout: session.saveTimeout) { () throws -> SaveOutput in
-            do { return try session.save(request, document: document, served: self.servedVersions) }
+            do { return try session.save(request, document: document) }
             catch let refused as MissingBase { throw ResponseError.invalidParams(refused.description) }
         }
         afterSave(output, path: path, session: session)
@@ -90,8 +89,6 @@ extension Server {
     /// Updates the open document (if any) and the monitor with what a save did.
     func afterSave(_ output: SaveOutput, path: ResolvedPath, session: VaultContext) {
         monitor?.noteKnown(path: path.relative, checksum: output.record.checksum)
-        servedVersions.remember(BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text),
-                                path: path.relative)
         documents.update(path: path.relative) { document in
             if output.status == .conflict {
                 document.conflict = output.conflict
@@ -113,6 +110,7 @@ extension Server {
             "uri": .string(session.uri(output.record.path)),
         ]
         if output.status == .merged { result["text"] = .string(output.text) }
+        if let copy = output.outsideWriteCopy { result["outsideWriteCopy"] = .string(copy) }
         if output.status == .saved || output.status == .merged {
             if let uploads {
                 uploads.track(path: output.record.path, checksum: output.record.checksum, bytes: Array(output.text.utf8))
@@ -153,6 +151,8 @@ extension Server {
                 ]
             }),
             "retriedWithOr": .bool(results.retriedWithOr),
+            // The first index of the folder has not finished: notes not reached yet are missing.
+            "incomplete": .bool(!indexComplete.isSet),
         ]
     }
 
@@ -172,9 +172,13 @@ extension Server {
             case .deleted:
                 self.monitor?.noteKnown(path: path.relative, checksum: nil)
                 if unlink(path.absolute) != 0 && errno != ENOENT {
+                    // The file is still there (or unreachable): a readable one goes back into the index
+                    // by compare-and-swap against the deletion, never by an unconditional upsert.
                     let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    _ = try? Indexer.indexFile(root: session.root, path: path.relative, into: session.index,
-                                               device: session.device)
+                    if let file = try? NoteFile.read(path) {
+                        _ = try? session.index.recordObserved(file.write(path: path.relative), replacing: 0, baseChecksum: nil,
+                                                              origin: .scan, device: session.device)
+                    }
                     throw error
                 }
                 return ["status": "deleted"]

@@ -1,4 +1,5 @@
 import Foundation
+import Index
 import JSON
 import JSONRPC
 import Notes
@@ -15,13 +16,24 @@ public final class Server: MessageHandler, @unchecked Sendable {
     let commandLine: Settings
     let documents = DocumentStore()
     let debouncer = Debouncer()
-    let servedVersions = ServedVersions()
     let linkChecks = LinkDiagnosticsCache()
+    /// Set once the notes folder is open or could not be opened; requests wait for it.
+    let opened = Latch()
+    /// Set once the first index of the folder has ended (done or failed); index lookups wait for it.
+    let firstIndexEnded = Latch()
+    /// Set once an index of the whole folder is complete; link diagnostics are published only
+    /// after it (an incomplete index would flag links to notes not indexed yet).
+    let indexComplete = Latch()
+    /// Held while one document's diagnostics are computed and sent, so an older computation
+    /// (say, before its link check finished) is never sent after a newer one and shown last.
+    let publishing = NSLock()
     private let lock = NSLock()
     private var phase = Phase.uninitialized
     private var exitCode: Int32 = 1
     private var _session: VaultContext?
     private var _sessionProblem: String?
+    /// Why the index does not answer yet, while `openRetryingIndex` keeps trying.
+    private var _indexProblem: String?
     private var _encoding = PositionEncoding.utf16
     private var _clientSupportsProgress = false
     private var _monitor: ChangeMonitor?
@@ -59,9 +71,29 @@ public final class Server: MessageHandler, @unchecked Sendable {
 
     /// The open notes folder, or the error that says why there is none.
     func session() throws(ResponseError) -> VaultContext {
-        let (session, problem) = lock.withLock { (_session, _sessionProblem) }
+        let (session, problem) = lock.withLock { (_session, _sessionProblem ?? _indexProblem) }
         if let session { return session }
-        throw .requestFailed(problem ?? "the notes folder is still being opened")
+        throw .requestFailed(problem ?? "the notes folder is still being opened (waited \(Self.openingWait) s)")
+    }
+
+    /// How long a request waits for the notes folder to open, and one that reads the index for
+    /// the first index to finish, before it is answered anyway (with an error, or from what is
+    /// indexed so far).
+    static let openingWait: Double = 10
+    static let firstIndexWait: Double = 20
+    /// Requests whose answers come from the index (link targets, backlinks, search).
+    static let readsIndex: Set<String> = [
+        "notes/search", "workspace/symbol", "textDocument/completion", "textDocument/definition", "textDocument/references",
+        "textDocument/hover", "textDocument/prepareRename", "textDocument/rename",
+    ]
+
+    /// Waits (bounded) for what `method` needs: the open folder, and for index lookups the first index.
+    private func awaitReadiness(for method: String) async {
+        guard method != "notebridge/status" else { return }  // it reports the opening itself
+        await opened.wait(upTo: Self.openingWait)
+        if Self.readsIndex.contains(method), lock.withLock({ _session != nil }) {
+            await firstIndexEnded.wait(upTo: Self.firstIndexWait)
+        }
     }
 
     // MARK: - Dispatch
@@ -88,7 +120,10 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 return
             }
             connection.answer(id) { [self] in
-                try await Blocking.$stopsWaitingOnCancel.withValue(true) { try await handler(self, Params(params)) }
+                try await Blocking.$stopsWaitingOnCancel.withValue(true) {
+                    await awaitReadiness(for: method)
+                    return try await handler(self, Params(params))
+                }
             }
         }
     }
@@ -143,6 +178,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
             deferredNotifications = []
             for (method, params) in held { apply(method, params) }
         }
+        opened.set()
     }
 
     typealias RequestHandler = @Sendable (Server, Params) async throws -> JSONValue
@@ -163,6 +199,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
         "textDocument/documentSymbol": { try await $0.documentSymbol($1) },
         "textDocument/prepareRename": { try await $0.prepareRename($1) },
         "textDocument/rename": { try await $0.rename($1) },
+        "notebridge/status": { try await $0.status($1) },
     ]
 
     // MARK: - Lifecycle
@@ -194,7 +231,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
             do {
                 var chosen = settings
                 chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
-                let session = try await Blocking.run("opening the index", timeout: 60) { [chosen] in try VaultContext(settings: chosen) }
+                let session = try await openRetryingIndex(chosen)
                 let uploads = session.remoteObjects.map { remote in
                     UploadTracker(remote: remote) { [weak self] item in
                         self?.connection.notify("notes/didUpload", [
@@ -203,6 +240,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
                     }
                 }
                 finishOpening {
+                    _indexProblem = nil
                     _session = session
                     _sessionProblem = nil
                     _uploads = uploads
@@ -226,6 +264,54 @@ public final class Server: MessageHandler, @unchecked Sendable {
         }
         // A client that had no root at initialize (Helix without a root marker) may send one now.
         if needsSession, changed.root != nil { openSession() }
+    }
+
+    /// Opens the folder; while its index server cannot be reached, tries again with backoff
+    /// (requests meanwhile are told which server does not answer), and says when it answers.
+    private func openRetryingIndex(_ settings: Settings) async throws -> VaultContext {
+        var delay = 0.5
+        var failures = 0
+        while true {
+            do {
+                let session = try await Blocking.run("opening the index", timeout: 60) { try VaultContext(settings: settings) }
+                if failures > 0 {
+                    let message = "notebridge: the index answers now (\(session.index.executor.location)); the notes folder is open"
+                    Log.info(message)
+                    connection.notify("window/showMessage", ["type": 3, "message": .string(message)])
+                }
+                return session
+            } catch SQLError.unreachable(let reason) {
+                guard lock.withLock({ phase == .running }) else { throw SQLError.unreachable(reason) }
+                failures += 1
+                let problem = "notebridge: the \(reason); retrying every \(Int(Self.maxIndexRetryDelay)) s at most until it answers"
+                lock.withLock { _indexProblem = problem }
+                if failures == 1 {
+                    Log.warning(problem)
+                    connection.notify("window/showMessage", ["type": 2, "message": .string(problem)])
+                }
+                try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                delay = min(delay * 2, Self.maxIndexRetryDelay)
+            }
+        }
+    }
+
+    static let maxIndexRetryDelay: Double = 5
+
+    /// `notebridge/status`: whether the folder is open, the first index done, and any problem
+    /// (what `:checkhealth` reports).
+    func status(_ params: Params) async throws -> JSONValue {
+        let (session, failure, indexProblem) = lock.withLock { (_session, _sessionProblem, _indexProblem) }
+        let problem = failure ?? indexProblem
+        var result: [String: JSONValue] = [
+            "state": .string(session != nil ? "open" : failure != nil ? "failed" : "opening"),
+            "indexed": .bool(indexComplete.isSet),
+        ]
+        if let session {
+            result["root"] = .string(session.root.path)
+            result["index"] = .string(session.index.executor.location)
+        }
+        if let problem { result["problem"] = .string(problem) }
+        return .object(result)
     }
 
     var clientSupportsProgress: Bool { lock.withLock { _clientSupportsProgress } }

@@ -48,6 +48,7 @@ public final class VaultContext: Sendable {
         self.init(root: root, index: index, device: settings.device ?? DeviceID.current(), settings: settings,
                   fileSystem: FileSystemKind.describe(path: root.path),
                   freshness: MountFreshness(remoteControl: remoteControl, mountPrefix: mountPrefix))
+        cleanLeftoverTemporaries()
     }
 
     /// A context over an index already open (the bench, tests).
@@ -75,9 +76,9 @@ public final class VaultContext: Sendable {
     /// The index named by `database` (a URL or path), else by the environment, else the
     /// default file under the user's cache folder (never inside the notes folder).
     static func openIndex(_ database: String?, root: VaultRoot) throws -> NoteIndex {
-        let url = try database.map { try DatabaseURL.parse($0) } ?? DatabaseURL.fromEnvironment()
-            ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
-        let executor = try IndexDatabase.open(url: url)
+        let named = try database.map { try DatabaseURL.parse($0) } ?? DatabaseURL.fromEnvironment()
+        let url = named ?? .sqlite(path: IndexLocation.defaultPath(forRoot: root))
+        let executor = try IndexDatabase.open(url: url, createsFolder: named == nil)
         return try NoteIndex(executor: executor)
     }
 }

@@ -33,3 +33,18 @@ import Workspace
 @Test func aBareFileNameNeedsNoFolder() throws {
     try IndexLocation.prepareFolder(for: "index.sqlite")
 }
+
+@Test func aNamedIndexInAMissingFolderIsAnErrorNamingItAndCreatesNothing() throws {
+    let base = NSTemporaryDirectory() + "notebridge-missing-\(UUID().uuidString)"
+    let folder = base + "/no-such-folder"
+    #expect {
+        _ = try IndexDatabase.open(url: .sqlite(path: folder + "/idx.sqlite"), createsFolder: false)
+    } throws: { error in
+        "\(error)".contains(folder) && "\(error)".contains("does not exist")
+    }
+    #expect(!FileManager.default.fileExists(atPath: base))
+    // The default location's folder is still made.
+    _ = try IndexDatabase.open(url: .sqlite(path: folder + "/idx.sqlite"))
+    #expect(FileManager.default.fileExists(atPath: folder + "/idx.sqlite"))
+    try FileManager.default.removeItem(atPath: base)
+}

@@ -18,6 +18,8 @@ import Testing
             Issue.record("expected .unavailable, got success")
         } catch SQLError.unavailable(let message) {
             return message
+        } catch SQLError.unreachable(let message) {
+            Issue.record("expected .unavailable, got .unreachable(\(message))")
         } catch {
             Issue.record("expected .unavailable, got \(error)")
         }
@@ -122,12 +124,25 @@ import Testing
         #expect(try server.pipelineRequests() == 1)
     }
 
-    @Test func aServerThatIsDownIsUnavailableNamingTheHost() throws {
+    /// A server that cannot be reached is `.unreachable` (the server retries those at start-up).
+    func unreachableMessage(_ body: () throws -> Void) -> String? {
+        do {
+            try body()
+            Issue.record("expected .unreachable, got success")
+        } catch SQLError.unreachable(let message) {
+            return message
+        } catch {
+            Issue.record("expected .unreachable, got \(error)")
+        }
+        return nil
+    }
+
+    @Test func aServerThatIsDownIsUnreachableNamingTheHost() throws {
         let server = try TursoTestServer()
         server.stop()
         let db = executor(server)
-        let read = unavailableMessage { _ = try db.execute(SQLStatement("SELECT 1")) }
-        let write = unavailableMessage { _ = try db.transaction([SQLStatement("CREATE TABLE x (a)")]) }
+        let read = unreachableMessage { _ = try db.execute(SQLStatement("SELECT 1")) }
+        let write = unreachableMessage { _ = try db.transaction([SQLStatement("CREATE TABLE x (a)")]) }
         for message in [read, write] {
             #expect(message?.hasPrefix("index at http://\(server.host): ") == true, "\(message ?? "")")
             #expect(message?.contains(server.token) == false)

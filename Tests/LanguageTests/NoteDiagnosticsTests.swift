@@ -33,3 +33,10 @@ import Testing
     #expect(found.first?.range == LSPRange(line: 0, start: 0, end: 3))
     #expect(NoteDiagnostics.parse(snapshot("---\ntitle: A\n---\n# A\n"), encoding: .utf16).isEmpty)
 }
+
+@Test func markdownLinksToFilesThatAreNotNotesAreNeverUnresolved() throws {
+    let note = snapshot("# A\n\nSee [the licence](LICENSE), [code](tools/a.py) and [a note](missing.md).\n")
+    let found = try NoteDiagnostics.links(note, encoding: .utf16, queries: FakeNoteQueries(notes: [project]))
+    #expect(found.map(\.code) == ["unresolved-link"])
+    #expect(found.first?.data == ["target": "missing.md"])
+}

@@ -11,6 +11,12 @@ struct TempVault {
     let root: VaultRoot
     let index: NoteIndex
 
+    init(directory: URL, root: VaultRoot, index: NoteIndex) {
+        self.directory = directory
+        self.root = root
+        self.index = index
+    }
+
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("nb-save-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("notes"), withIntermediateDirectories: true)

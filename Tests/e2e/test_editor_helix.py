@@ -193,6 +193,27 @@ def test_helix_write_over_a_newer_version_keeps_theirs_as_a_conflict_copy(hx, tm
     assert indexed_paths(notebridge_bin, vault, "edited Helix") == ["alpha.md"]
 
 
+def test_helix_hover_and_goto_definition_right_after_start_are_answered(hx, tmp_path, vault):
+    root = vault[0]
+    for i in range(300):  # enough notes that the first index is still running when they arrive
+        (root / f"filler {i}.md").write_text(f"---\ntitle: Filler {i}\n---\n\nSee [[Filler {(i + 1) % 300}]].\n")
+    (root / "people").mkdir()
+    (root / "people" / "bob.md").write_text("---\ntitle: Bob\n---\n\nBob keeps quokkas.\n")
+    (root / "links.md").write_text("---\ntitle: Links\n---\n\nSee [[Bob]] here.\n")
+    _, _, home = vault
+    with HelixSession.start(f"{root / 'links.md'}:5:8", cwd=root, log_file=tmp_path / "hx.log", env=isolated_env(home)) as session:
+        session.wait_for_log('"method":"initialized"', timeout=20)
+        mark = len(session.screen)
+        session.send(" k")  # hover on [[Bob]]: the note's text in a popup
+        session.wait_for_screen("quokkas", since=mark, timeout=30)
+        session.send(ESC)
+        mark = len(session.screen)
+        session.send("gd")
+        session.wait_for_screen("people/bob.md", since=mark, timeout=30)
+        log = session.log_text()
+        assert "ServerError" not in log and "-32803" not in log
+        assert '"kind":"end"' not in log.split('"method":"textDocument/hover"')[0]  # asked before the index ended
+        assert session.quit() == 0
 def test_helix_history_code_action_puts_an_old_version_in_the_buffer_and_write_restores_it(hx, tmp_path, vault,
                                                                                            notebridge_bin):
     root = vault[0]

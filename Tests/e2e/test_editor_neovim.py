@@ -414,6 +414,90 @@ report({ after_write = after_write, modified = vim.bo[bufnr].modified, messages 
     assert s3.get("inbox/upload.md") == b"# Upload\n\nbytes for the bucket\n"  # through S3, not the mount
 
 
+def test_hover_and_definition_sent_in_the_first_second_are_answered(nvim, tmp_path, vault, notebridge_bin):
+    root = vault[0]
+    for i in range(300):  # enough notes that the first index is still running when they arrive
+        (root / f"filler {i}.md").write_text(f"---\ntitle: Filler {i}\n---\n\nSee [[Filler {(i + 1) % 300}]].\n")
+    (root / "links.md").write_text("---\ntitle: Links\n---\n\nSee [[Bob]] here.\n")
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+local started = vim.uv.hrtime()
+vim.cmd.edit(root .. '/links.md')
+local client
+wait('the client to initialize', function()
+  client = vim.lsp.get_clients({ bufnr = 0 })[1]
+  return client ~= nil and client.initialized
+end)
+local params = { textDocument = { uri = vim.uri_from_bufnr(0) }, position = { line = 4, character = 7 } }
+local sent_after = (vim.uv.hrtime() - started) / 1e9
+local hover = vim.lsp.buf_request_sync(0, 'textDocument/hover', params, 30000)[client.id]
+local definition = vim.lsp.buf_request_sync(0, 'textDocument/definition', params, 30000)[client.id]
+report({ sent_after = sent_after, indexed_when_sent = indexed, hover = hover, definition = definition, messages = messages })
+""")
+
+    assert report["sent_after"] < 1.0
+    assert report["hover"].get("err") is None, report["hover"]
+    assert "Bob" in report["hover"]["result"]["contents"]["value"]
+    assert report["definition"].get("err") is None, report["definition"]
+    result = report["definition"]["result"]
+    assert (result[0] if isinstance(result, list) else result)["uri"] == (root / "people" / "bob.md").resolve().as_uri()
+
+
+def test_rename_in_neovim_010_moves_the_file_and_rewrites_a_closed_note(nvim, tmp_path, vault, notebridge_bin):
+    root = vault[0]
+    (root / "people" / "bob.md").write_text(BOB + "\nBob read [[Alpha]].\n")
+    report = run_scenario(tmp_path, vault, notebridge_bin, r"""
+local bufnr = open('alpha.md')
+vim.api.nvim_win_set_cursor(0, { 6, 3 })  -- on the title heading "# Alpha"
+vim.lsp.buf.rename('Alpha: Prime')
+wait('the buffer to follow the file', function() return vim.api.nvim_buf_get_name(bufnr):find('Alpha%- Prime%.md$') end)
+wait('the title edit', function() return text(bufnr):find('# Alpha: Prime', 1, true) end)
+local renamed_modified = vim.bo[bufnr].modified
+vim.api.nvim_buf_set_lines(bufnr, -1, -1, false, { 'added after the rename' })
+vim.cmd.write()
+local unsaved = vim.tbl_filter(function(b) return vim.bo[b].modified end, vim.api.nvim_list_bufs())
+report({ name = vim.api.nvim_buf_get_name(bufnr), renamed_modified = renamed_modified, unsaved = #unsaved,
+         state = vim.b[bufnr].notebridge, messages = messages })
+""")
+
+    renamed = root / "Alpha- Prime.md"
+    assert report["name"] == str(renamed.resolve())
+    assert not (root / "alpha.md").exists()
+    assert report["renamed_modified"] is False and report["unsaved"] == 0
+    assert renamed.read_text().endswith("added after the rename\n")
+    assert 'title: "Alpha: Prime"' in renamed.read_text()
+    assert "Bob read [[Alpha: Prime]]." in (root / "people" / "bob.md").read_text()
+    assert not any(m.get("level") == 4 for m in report["messages"]), report["messages"]  # no error, no baseVersion refusal
+
+
+def test_a_root_that_does_not_exist_is_reported_at_setup(nvim, tmp_path, vault, notebridge_bin):
+    missing = tmp_path / "not-mounted"
+    report = run_scenario(tmp_path, (missing, *vault[1:]), notebridge_bin, r"""
+report({ messages = messages })
+""")
+
+    assert any(str(missing) in m["message"] and "not a folder" in m["message"] for m in report["messages"]), report
+
+
+def test_checkhealth_reports_an_index_server_that_does_not_answer(nvim, tmp_path, vault, notebridge_bin):
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    down = f"http://127.0.0.1:{port}"
+    report = run_scenario(tmp_path, (vault[0], down, vault[2]), notebridge_bin, r"""
+vim.cmd.edit(root .. '/alpha.md')
+local clients = require('notebridge.client')
+wait('the server to report the index problem', function()
+  local client = vim.lsp.get_clients({ bufnr = 0 })[1]
+  if not (client and client.initialized) then return false end
+  local status = clients.request(client, 'notebridge/status', {}, nil, 2)
+  return status and status.problem ~= nil
+end)
+vim.cmd('checkhealth notebridge')
+report({ health = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n') })
+""")
+
+    assert "still being opened" in report["health"] and f"127.0.0.1:{port}" in report["health"], report["health"]
 def test_history_shows_an_old_version_in_a_diff_and_restores_it(nvim, tmp_path, vault, notebridge_bin):
     report = run_scenario(tmp_path, vault, notebridge_bin, r"""
 local bufnr = open('alpha.md')

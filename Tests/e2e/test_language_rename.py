@@ -119,7 +119,41 @@ def test_rename_refuses_bad_names_and_existing_files(vault):
     assert (vault.root / ADA).exists()
 
 
-def test_rename_needs_a_client_that_can_rename_files(make_vault):
-    server = make_vault("utf-16", resource_operations=())
-    with pytest.raises(ResponseError, match="cannot apply file renames"):
-        server.request("textDocument/rename", {**server.at(TOKYO, "[[Ada Lovelace]]", 3), "newName": "Ada K"})
+def test_rename_for_a_client_that_cannot_rename_files_moves_the_file_on_the_server(make_vault, tmp_path):
+    server = make_vault("utf-16", resource_operations=(), document_changes=False)
+    tokyo = server.open(TOKYO)
+    edit = server.request("textDocument/rename", {**server.at(TOKYO, "[[Ada Lovelace]]", 3), "newName": "Ada: King"})
+    renamed = "people/Ada- King.md"  # named as Basic Memory names a file for that title
+    # The file moved on the server, with its title rewritten; closed notes' links are saved.
+    assert not (server.root / ADA).exists()
+    assert "title: \"Ada: King\"\n" in server.text(renamed) and "\n# Ada: King\n" in server.text(renamed)
+    assert "- mentored [[Ada: King]]" in server.text(BABBAGE)
+    assert "Start at [[people/ada-king]]" in server.text(INDEX)
+    # The open buffer gets text edits only, and the client hears where the note went.
+    assert set(edit) == {"changes"} and list(edit["changes"]) == [server.uri(TOKYO)]
+    notice = server.client.wait_notification("notes/didRename")
+    assert notice["oldUri"] == server.uri(ADA) and notice["newUri"] == server.uri(renamed)
+    opened = server.request("notes/open", {"path": renamed})
+    assert (notice["version"], notice["checksum"]) == (opened["version"], opened["checksum"])
+    # Saving the moved note on the version told succeeds (no "baseVersion … exists").
+    saved = server.request("notes/save", {"path": renamed, "text": server.text(renamed) + "more\n",
+                                          "baseVersion": notice["version"], "baseChecksum": notice["checksum"]})
+    assert saved["status"] == "saved"
+    (server.root / TOKYO).write_text(apply_text_edits(tokyo, edit["changes"][server.uri(TOKYO)], "utf-16"), encoding="utf-8")
+    assert unresolved_after_check(server.root, tmp_path / "check.db") == ["Nowhere 🌀"]
+
+
+def test_server_side_rename_of_a_note_with_unsaved_edits_keeps_them_in_the_buffer(make_vault):
+    server = make_vault("utf-16", resource_operations=(), document_changes=False)
+    draft = server.text(ADA) + "unsaved line\n"
+    server.open(ADA, draft)
+    edit = server.request("textDocument/rename", {**server.at(ADA, "title: Ada", 8, text=draft), "newName": "Ada B"})
+    renamed = "people/Ada B.md"
+    notice = server.client.wait_notification("notes/didRename")
+    assert "text" not in notice  # the buffer had unsaved edits: it keeps them, and gets the title edits
+    assert "unsaved line" not in server.text(renamed)  # the file holds the saved text, retitled
+    buffer = apply_text_edits(draft, edit["changes"][server.uri(renamed)], "utf-16")
+    assert "title: Ada B\n" in buffer and buffer.endswith("unsaved line\n")
+    saved = server.request("notes/save", {"uri": server.uri(renamed), "text": buffer,
+                                          "baseVersion": notice["version"], "baseChecksum": notice["checksum"]})
+    assert saved["status"] == "saved" and server.text(renamed) == buffer

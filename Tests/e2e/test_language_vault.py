@@ -121,10 +121,11 @@ def path_of(uri: str) -> Path:
     return Path(urllib.parse.unquote(urllib.parse.urlparse(uri).path))
 
 
-def client_capabilities(encoding: str, hierarchical=True, resource_operations=("create", "rename", "delete")):
+def client_capabilities(encoding: str, hierarchical=True, resource_operations=("create", "rename", "delete"),
+                        document_changes=True):
     capabilities = {
         "window": {"workDoneProgress": True},
-        "workspace": {"workspaceEdit": {"documentChanges": True, "resourceOperations": list(resource_operations)}},
+        "workspace": {"workspaceEdit": {"documentChanges": document_changes, "resourceOperations": list(resource_operations)}},
         "textDocument": {"documentSymbol": {"hierarchicalDocumentSymbolSupport": hierarchical}},
     }
     if encoding == "utf-8":

@@ -75,7 +75,7 @@ def test_malformed_json_is_answered_32700_and_the_server_keeps_going(bridges):
     body = b'{"jsonrpc": "2.0", "id": 99, "method": '
     error = raw_exchange(client, b"Content-Length: %d\r\n\r\n" % len(body) + body)
     assert error["code"] == -32700
-    assert client.request("notes/search", {"query": "anything"}) == {"results": [], "retriedWithOr": False}
+    assert client.request("notes/search", {"query": "anything"}) == {"results": [], "retriedWithOr": False, "incomplete": False}
 
 
 @pytest.mark.parametrize("message, code", [

@@ -98,10 +98,13 @@ def test_concurrent_saves_never_lose_text(devices, mount_a, mount_b, s3):  # noq
             conflict = results[loser]["conflict"]
             assert results[loser]["text"] == texts[winner]
             losers.append((conflict["copyPath"], texts[loser]))
-            # Both devices must see the winner before the next round starts.
+            # Both devices' mounts must show the winner before the next round starts (open serves the
+            # index's text at once; `source: "mount"` says the mount has it too).
+            def shown(bridge):
+                opened = bridge.request("notes/open", {"path": note})
+                return opened["text"] == texts[winner] and opened["source"] == "mount"
             for bridge in (a, b):
-                wait_until(lambda: bridge.request("notes/open", {"path": note})["text"] == texts[winner],
-                           timeout=15, what=f"round {i}: the winner's text on every device")
+                wait_until(lambda: shown(bridge), timeout=15, what=f"round {i}: the winner's text on every mount")
             final = texts[winner]
     for mount in (mount_a, mount_b):
         mount.flush(timeout=60)

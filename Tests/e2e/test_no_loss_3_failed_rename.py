@@ -13,8 +13,6 @@ from harness.no_loss import index_row, start_bridge, stop, temporaries, token, w
 ORIGINAL = "---\ntitle: Kept\n---\n\nline 0: original\n"
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 14 #3: commit()'s catch reads the target with try? NoteFile.read; "
-                   "an unmounted root (ENOENT/ENOTCONN) reads as 'gone' and it calls index.remove")
 def test_a_failed_rename_after_a_won_swap_keeps_the_note_in_the_index(mount_factory, hrana_server, s3):  # noqa: F811
     mount = mount_factory("device-a")
     bridge = start_bridge(mount.mountpoint, hrana_server.url, "device-a", "--save-timeout", "20",

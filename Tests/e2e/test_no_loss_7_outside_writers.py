@@ -18,8 +18,6 @@ from harness.polling import wait_until
 from harness.vault import note_text, vault  # noqa: F401
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="issue 14 #7: saveLocked checks the disk at its start, not just before "
-                   "the rename, so an outside write landing during the index round trip is renamed over")
 def test_an_outside_write_during_a_save_is_not_overwritten_without_a_copy(vault, hrana_server):  # noqa: F811
     original = note_text("Busy", "line 0: original\n")
     vault.write("busy.md", original)

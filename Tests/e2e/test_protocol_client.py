@@ -105,9 +105,22 @@ def test_save_based_on_the_current_version_is_saved(vault, with_checksum):
     assert vault.run_json("open", FINCA)["version"] == saved["version"]
 
 
-def test_save_based_on_a_stale_version_is_a_conflict_and_loses_nothing(vault):
+def test_save_based_on_a_stale_version_merges_with_its_text_from_the_index(vault):
     note = vault.run_json("open", FINCA)
     theirs = note["text"] + "\n- [note] Theirs, saved first #test\n"
+    vault.run_json("save", FINCA, "--force", stdin=theirs, device="desk")
+    ours = note["text"].replace("# Finca La Peña", "# Finca La Peña (ours)")
+
+    # A new server process never served the base version: its text comes from the index.
+    result = vault.run_json("save", FINCA, "--base-version", str(note["version"]), stdin=ours)
+    assert result["status"] == "merged"
+    merged = vault.read(FINCA)
+    assert "# Finca La Peña (ours)" in merged and "Theirs, saved first" in merged
+
+
+def test_save_based_on_a_stale_version_changing_the_same_lines_is_a_conflict_and_loses_nothing(vault):
+    note = vault.run_json("open", FINCA)
+    theirs = note["text"].replace("# Finca La Peña", "# Finca La Peña (theirs)")
     vault.run_json("save", FINCA, "--force", stdin=theirs, device="desk")
     ours = note["text"].replace("# Finca La Peña", "# Finca La Peña (ours)")
 

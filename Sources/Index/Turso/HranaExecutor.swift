@@ -91,6 +91,7 @@ public final class HranaExecutor: SQLExecutor {
             }
             let retry = failure.neverSent || (reads && failure.transient)
             guard retry, attempt < readAttempts else {
+                if failure.neverSent { throw .unreachable("index at \(location): \(failure.reason)") }
                 let note = !reads && failure.maybeApplied ? "; the change may or may not have been applied" : ""
                 throw unavailable(failure.reason + note)
             }
@@ -116,7 +117,7 @@ public final class HranaExecutor: SQLExecutor {
                                   timeout: timeout)
         let response: HTTPResponse
         do { response = try client.send(request) } catch {
-            return .failure(Self.failure(from: error))
+            return .failure(failure(from: error))
         }
         switch response.status {
         case 200..<300:
@@ -136,8 +137,12 @@ public final class HranaExecutor: SQLExecutor {
         }
     }
 
-    private static func failure(from error: HTTPError) -> AttemptFailure {
+    private func failure(from error: HTTPError) -> AttemptFailure {
         switch error {
+        case .failed(_, let reason) where location.hasPrefix("https://") && reason.contains("wrong version number"):
+            // What OpenSSL says when the answer to its TLS hello is plain text.
+            AttemptFailure(reason: "\(database.host) speaks plain HTTP, not HTTPS (TLS failed: \(reason)); "
+                + "add ?tls=0 to a libsql:// URL, or use http://", transient: false, maybeApplied: false)
         case .notSent(_, let reason):
             AttemptFailure(reason: "could not connect (\(reason))", neverSent: true, maybeApplied: false)
         case .failed(_, let reason):

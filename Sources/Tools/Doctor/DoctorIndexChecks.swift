@@ -125,7 +125,7 @@ package enum DoctorIndexChecks {
 
     package static func describe(_ error: SQLError) -> String {
         switch error {
-        case .unavailable(let message): message
+        case .unavailable(let message), .unreachable(let message): message
         case .statement(let message, _): message
         case .schemaTooNew(let found, let supported): "schema version \(found) is newer than this notebridge knows (\(supported))"
         }

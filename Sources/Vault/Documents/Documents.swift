@@ -99,23 +99,3 @@ package final class DocumentStore: Sendable {
         }
     }
 }
-
-/// The texts of recent versions this bridge served or saved, by path and version, so a client
-/// that saves with only a `baseVersion` (a script, not an open buffer) can still be merged.
-package final class ServedVersions: Sendable {
-    /// The texts by "path NUL version", and their keys oldest first (at most `capacity`).
-    private let state = Locked<(texts: [String: BaseState], order: [String])>(([:], []))
-    private let capacity = 256
-
-    package init() {}
-
-    package func remember(_ state: BaseState, path: String) {
-        let key = "\(path)\0\(state.version)"
-        self.state.withLock { served in
-            if served.texts.updateValue(state, forKey: key) == nil { served.order.append(key) }
-            if served.order.count > capacity { served.texts.removeValue(forKey: served.order.removeFirst()) }
-        }
-    }
-
-    package subscript(path: String, version: Int64) -> BaseState? { state.withLock { $0.texts["\(path)\0\(version)"] } }
-}

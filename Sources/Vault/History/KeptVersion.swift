@@ -43,14 +43,11 @@ extension VaultContext {
         let kept = try keptVersion(path: path.relative, version: version)
         let current = try index.record(path: path.relative)
         let base = baseVersion ?? current?.version ?? 0
-        let served = ServedVersions()
-        if base != current?.version, base > 0, let older = try index.version(path: path.relative, version: base),
-           let text = older.text {
-            served.remember(BaseState(version: base, checksum: older.info.checksum, text: text), path: path.relative)
-        }
-        var request = SaveRequest(path: path, text: kept.text, force: false, baseVersion: base,
-                                  baseChecksum: base == current?.version ? current?.checksum : served[path.relative, base]?.checksum)
+        // The base's text for a merge comes from the index (see `saveInput`).
+        let baseChecksum = base == current?.version ? current?.checksum
+            : base > 0 ? try index.version(path: path.relative, version: base)?.info.checksum : nil
+        var request = SaveRequest(path: path, text: kept.text, force: false, baseVersion: base, baseChecksum: baseChecksum)
         request.origin = .restore
-        return try save(request, document: nil, served: served)
+        return try save(request, document: nil)
     }
 }

@@ -28,29 +28,36 @@ package struct MissingBase: Error, CustomStringConvertible {
 }
 
 extension VaultContext {
-    /// Blocking: chooses the base of `request` and saves it (DESIGN.md's save algorithm).
-    package func save(_ request: SaveRequest, document: OpenDocument?, served: ServedVersions) throws -> SaveOutput {
-        let input = try saveInput(for: request, document: document, served: served)
+    /// Blocking: chooses the base of `request` and saves it (docs/save-protocol.md).
+    package func save(_ request: SaveRequest, document: OpenDocument?) throws -> SaveOutput {
+        let input = try saveInput(for: request, document: document)
         return try saver.save(input, deadline: Date().addingTimeInterval(saveTimeout * 0.8))
     }
 
-    /// The base a save is compared and merged against: the version the client names (with its text
-    /// from the open buffer, what notes/open served, or the note now), else the open buffer's base,
-    /// else what the index holds for the client's checksum. A save of an existing note with none of
-    /// these is refused unless forced.
-    func saveInput(for request: SaveRequest, document: OpenDocument?, served: ServedVersions) throws -> SaveInput {
+    /// The base a save is compared and merged against: the version the client names (its checksum
+    /// from the client, the open buffer or the index; its text is read from the index when a merge
+    /// needs it), else the open buffer's base, else what the index holds for the client's checksum.
+    /// A save of an existing note with none of these is refused unless forced.
+    func saveInput(for request: SaveRequest, document: OpenDocument?) throws -> SaveInput {
         let path = request.path
         var input = SaveInput(path: path, text: request.text, baseVersion: 0, baseChecksum: nil, baseText: nil, force: request.force)
         input.origin = request.origin
         let baseChecksum = request.baseChecksum
         if let baseVersion = request.baseVersion {
-            // The text of that version: the open buffer's base, or what notes/open served.
-            let known = try document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
-                ?? served[path.relative, baseVersion]
-                ?? current(at: baseVersion, path)
             input.baseVersion = baseVersion
-            input.baseChecksum = baseChecksum ?? known?.checksum
-            input.baseText = known.flatMap { baseChecksum == nil || $0.checksum == baseChecksum ? $0.text : nil }
+            let buffer = document?.base.flatMap { $0.version == baseVersion ? $0 : nil }
+            if let buffer, baseChecksum == nil || buffer.checksum == baseChecksum {
+                input.baseChecksum = buffer.checksum
+                input.baseText = buffer.text
+            } else if let baseChecksum {
+                input.baseChecksum = baseChecksum
+            } else if let known = saver.indexed[path.relative, baseVersion] {
+                input.baseChecksum = known  // its text is read from the index if a merge needs it
+            } else if baseVersion > 0, let kept = try index.version(path: path.relative, version: baseVersion) {
+                // A version number names one text for good: the index's (never what a mount showed).
+                input.baseChecksum = kept.info.checksum
+                input.baseText = kept.text
+            }
         } else if let base = try document?.base ?? (document != nil ? currentBase(path) : nil) {
             input.baseVersion = base.version
             input.baseChecksum = base.checksum

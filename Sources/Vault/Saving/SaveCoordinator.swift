@@ -30,17 +30,23 @@ package struct SaveOutput: Sendable {
     package var record: NoteRecord          // what the index holds for the note now
     package var text: String                // the note's text now (merged text, or theirs after a conflict)
     package var conflict: ConflictState?
+    /// A copy of bytes another program wrote while the save was under way (they landed after the
+    /// save read the file, before its rename), kept beside the note instead of renamed over.
+    package var outsideWriteCopy: String?
 
-    package init(status: Status, record: NoteRecord, text: String, conflict: ConflictState? = nil) {
+    package init(status: Status, record: NoteRecord, text: String, conflict: ConflictState? = nil, outsideWriteCopy: String? = nil) {
         self.status = status
         self.record = record
         self.text = text
         self.conflict = conflict
+        self.outsideWriteCopy = outsideWriteCopy
     }
 }
 
-/// The save algorithm of DESIGN.md: temp file beside the target, compare-and-swap in the index,
-/// rename; on a lost swap a 3-way merge, and when that is not clean a conflict copy of ours.
+/// The save algorithm of docs/save-protocol.md: read the file once (settled); record bytes the
+/// index never saw as a version of their own; compare-and-swap ours against the base; on a won swap
+/// re-check the file and rename; on a lost swap a 3-way merge with theirs and the base both read
+/// from the index (never from the mount), and when that is not clean a conflict copy of ours.
 /// Blocking; the server runs it off the JSON-RPC thread with a deadline.
 package final class SaveCoordinator: Sendable {
     package let root: VaultRoot
@@ -49,6 +55,9 @@ package final class SaveCoordinator: Sendable {
     package let freshness: MountFreshness
     package let ownWrites: OwnWrites
     private let pathLocks = PathLocks()
+    private let unremoved = UnremovedTemporaries()
+    /// Checksums of versions the index named to this process.
+    package let indexed = IndexedChecksums()
     /// Saves under way; the server closes it before exiting.
     package let gate = SaveGate()
 
@@ -61,115 +70,225 @@ package final class SaveCoordinator: Sendable {
     }
 
     package func save(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
-        try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
+        let output = try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
+        indexed.remember(path: output.record.path, version: output.record.version, checksum: output.record.checksum)
+        return output
+    }
+
+    /// Our text, encoded and parsed once per save.
+    private struct Ours {
+        let text: String
+        let bytes: [UInt8]
+        let checksum: String
+        let parsed: ParsedNote
+
+        init(_ text: String, path: String) {
+            self.text = text
+            bytes = Array(text.utf8)
+            checksum = Checksum.sha256(bytes)
+            parsed = NoteParser.parse(text, path: path)
+        }
     }
 
     private func saveLocked(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
         let path = input.path
-        let ours = Array(input.text.utf8)
-        let oursChecksum = Checksum.sha256(ours)
-        let disk = try NoteFile.read(path)
-
-        if input.force {
-            let current = try index.record(path: path.relative)
-            let outcome = try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0,
-                                     baseChecksum: current?.checksum, origin: input.origin)
-            guard case .won(let won) = outcome else { throw SaveRace(path: path.relative) }
-            return SaveOutput(status: .saved, record: won, text: input.text)
-        }
+        let ours = Ours(input.text, path: path.relative)
+        let disk = try SettledRead.file(path, until: deadline)
+        let seen = FileSeen(disk)
 
         var current: NoteRecord?
-        if disk?.checksum == input.baseChecksum {
-            // The mount shows our base: swap straight away (over Turso this is the save's one round trip).
-            if oursChecksum == input.baseChecksum, let record = try index.record(path: path.relative),
+        if !input.force && disk?.checksum == input.baseChecksum {
+            if ours.checksum == input.baseChecksum, let record = try index.record(path: path.relative),
                record.version == input.baseVersion {
                 return SaveOutput(status: .unchanged, record: record, text: input.text)
             }
-            switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: input.baseVersion,
-                              baseChecksum: input.baseChecksum, origin: input.origin) {
-            case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+            // The file shows our base: swap straight away (over Turso this is the save's one round trip).
+            switch try commit(ours.bytes, checksum: ours.checksum, parsed: ours.parsed, text: ours.text, at: path,
+                              baseVersion: input.baseVersion, baseChecksum: input.baseChecksum, origin: input.origin,
+                              seen: seen, deadline: deadline) {
+            case .won(let won, let copy):
+                return SaveOutput(status: .saved, record: won, text: input.text, outsideWriteCopy: copy)
             case .lost(let now): current = now
             }
         } else {
-            current = try index.record(path: path.relative)
+            // Bytes on disk the index never saw are someone's version: record them first, so they are
+            // merged with ours (theirs), never renamed over.
+            current = try recordUnseen(disk, at: path)
         }
 
-        // Someone else's version stands between our base and us. Find out what it is.
-        let diskIsBase = disk?.checksum == input.baseChecksum
         for _ in 0..<3 {
-            let theirs = try theirVersion(disk: diskIsBase ? nil : disk, index: current, at: path, deadline: deadline)
-            guard let theirs else {
+            if input.force {
+                switch try commit(ours.bytes, checksum: ours.checksum, parsed: ours.parsed, text: ours.text, at: path,
+                                  baseVersion: current?.version ?? 0, baseChecksum: current?.checksum, origin: input.origin,
+                                  seen: seen, deadline: deadline) {
+                case .won(let won, let copy):
+                    return SaveOutput(status: .saved, record: won, text: input.text, outsideWriteCopy: copy)
+                case .lost(let now): current = now
+                }
+                continue
+            }
+            guard let theirs = current else {
                 // Deleted elsewhere: saving brings the note back, which loses nothing.
-                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: current?.version ?? 0, baseChecksum: nil,
-                                  origin: input.origin) {
-                case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+                switch try commit(ours.bytes, checksum: ours.checksum, parsed: ours.parsed, text: ours.text, at: path,
+                                  baseVersion: 0, baseChecksum: nil, origin: input.origin, seen: seen, deadline: deadline) {
+                case .won(let won, let copy):
+                    return SaveOutput(status: .saved, record: won, text: input.text, outsideWriteCopy: copy)
                 case .lost(let now): current = now
                 }
                 continue
             }
-            if theirs.record.checksum == oursChecksum {
-                return SaveOutput(status: .unchanged, record: theirs.record, text: input.text)
+            if theirs.checksum == ours.checksum {
+                // The index holds our text already; a file showing an older version gets it too
+                // (the index's current bytes over a version the index keeps: nothing is lost).
+                let copy = disk?.checksum == ours.checksum ? nil
+                    : try place(ours.bytes, at: path, seen: seen, known: [ours.checksum], deadline: deadline)
+                return SaveOutput(status: .unchanged, record: theirs, text: input.text, outsideWriteCopy: copy)
             }
-            if theirs.record.checksum == input.baseChecksum {
-                // A newer version with our base's very content (the file re-indexed): nothing to merge.
-                switch try commit(ours, checksum: oursChecksum, at: path, baseVersion: theirs.record.version,
-                                  baseChecksum: theirs.record.checksum, origin: input.origin) {
-                case .won(let won): return SaveOutput(status: .saved, record: won, text: input.text)
+            if theirs.checksum == input.baseChecksum {
+                // The index holds our base (the file lagged or showed an older version): nothing to merge.
+                switch try commit(ours.bytes, checksum: ours.checksum, parsed: ours.parsed, text: ours.text, at: path,
+                                  baseVersion: theirs.version, baseChecksum: theirs.checksum, origin: input.origin,
+                                  seen: seen, deadline: deadline) {
+                case .won(let won, let copy):
+                    return SaveOutput(status: .saved, record: won, text: input.text, outsideWriteCopy: copy)
                 case .lost(let now): current = now
                 }
                 continue
             }
-            let merge = input.baseText.map { ThreeWayMerge.merge(base: $0, ours: input.text, theirs: theirs.text) }
+            let theirText = try text(of: theirs, disk: disk, at: path, deadline: deadline)
+            let merge = try baseText(of: input).map { ThreeWayMerge.merge(base: $0, ours: input.text, theirs: theirText) }
             switch merge {
             case .clean(let merged):
                 let bytes = Array(merged.utf8)
-                switch try commit(bytes, checksum: Checksum.sha256(bytes), at: path, baseVersion: theirs.record.version,
-                                  baseChecksum: theirs.record.checksum, origin: .merge) {
-                case .won(let won): return SaveOutput(status: .merged, record: won, text: merged)
+                switch try commit(bytes, checksum: Checksum.sha256(bytes), parsed: NoteParser.parse(merged, path: path.relative),
+                                  text: merged, at: path, baseVersion: theirs.version, baseChecksum: theirs.checksum,
+                                  origin: .merge, seen: seen, deadline: deadline) {
+                case .won(let won, let copy): return SaveOutput(status: .merged, record: won, text: merged, outsideWriteCopy: copy)
                 case .lost(let now): current = now
                 }
             case .conflict(let hunks, let markedText):
-                return try keepConflict(input, theirs: theirs, hunks: hunks, markedText: markedText)
+                return try keepConflict(input, theirs: Theirs(record: theirs, text: theirText), hunks: hunks, markedText: markedText)
             case nil:
                 let whole = ConflictHunk(baseLines: 0..<0, oursLines: 0..<lineCount(input.text),
-                                         theirsLines: 0..<lineCount(theirs.text), base: "", ours: input.text, theirs: theirs.text)
-                return try keepConflict(input, theirs: theirs, hunks: [whole], markedText: theirs.text)
+                                         theirsLines: 0..<lineCount(theirText), base: "", ours: input.text, theirs: theirText)
+                return try keepConflict(input, theirs: Theirs(record: theirs, text: theirText), hunks: [whole], markedText: theirText)
             }
         }
         throw SaveRace(path: path.relative)
     }
 
-    /// Writes `bytes` to a temp file, swaps the index from `baseVersion`, renames on success.
-    /// A lost swap removes the temp file and says what the index holds now.
-    private func commit(_ bytes: [UInt8], checksum: String, at path: ResolvedPath, baseVersion: Int64,
-                        baseChecksum: String?, origin: VersionOrigin) throws -> SaveOutcome {
+    private enum Committed {
+        case won(NoteRecord, outsideWriteCopy: String?)
+        case lost(NoteRecord?)
+    }
+
+    /// Writes `bytes` to a temp file, swaps the index from `baseVersion`, and on a won swap re-checks
+    /// the file and renames. A lost swap removes the temp file and says what the index holds now.
+    private func commit(_ bytes: [UInt8], checksum: String, parsed: ParsedNote, text: String, at path: ResolvedPath,
+                        baseVersion: Int64, baseChecksum: String?, origin: VersionOrigin, seen: FileSeen,
+                        deadline: Date) throws -> Committed {
         let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
         var renamed = false
-        defer { if !renamed { AtomicFile.discard(temporary: temporary) } }
+        defer { if !renamed { unremoved.discard(temporary) } }
         var info = stat()
         let mtime = stat(temporary, &info) == 0 ? info.mtimeNanoseconds : 0
-        let parsed = NoteParser.parse(String(decoding: bytes, as: UTF8.self), path: path.relative)
         ownWrites.insert(path: path.relative, checksum: checksum)
         let write = NoteWrite(path: path.relative, bytes: bytes, checksum: checksum, parsed: parsed, mtime: mtime)
-        let outcome = try index.save(write, baseVersion: baseVersion, baseChecksum: baseChecksum, origin: origin, device: device)
-        guard case .won = outcome else {
+        guard case .won(let won) = try index.save(write, baseVersion: baseVersion, baseChecksum: baseChecksum,
+                                                   origin: origin, device: device) else {
             ownWrites.remove(path: path.relative, checksum: checksum)
-            return outcome
+            return .lost(try index.record(path: path.relative))
         }
         do {
+            if !seen.isUnchanged(path), let now = try index.record(path: path.relative), now.version > won.version {
+                // A newer version, swapped against ours (so derived from it), was renamed in while we
+                // were swapping: renaming ours now would put older bytes over it. Ours is in the history.
+                return .won(won, outsideWriteCopy: nil)
+            }
+            let copy = try keepOutsideWrite(at: path, seen: seen, known: [checksum, baseChecksum], deadline: deadline)
             ownWrites.wrote(path: path.relative, size: Int64(bytes.count), mtime: mtime)  // before inotify can see it
             try AtomicFile.commit(temporary: temporary, to: path)
             renamed = true
+            return .won(won, outsideWriteCopy: copy)
         } catch {
-            // The index now names bytes the mount does not have: put the file's real state back.
-            if let file = try? NoteFile.read(path) {
-                _ = try? index.upsert(file, path: path.relative, device: device)
-            } else {
-                _ = try? index.remove(path: path.relative, device: device)
-            }
+            realign(path, after: won)
             throw error
         }
-        return outcome
+    }
+
+    /// Writes the index's current bytes to the file (no swap: the index has them already).
+    private func place(_ bytes: [UInt8], at path: ResolvedPath, seen: FileSeen, known: [String?], deadline: Date) throws -> String? {
+        let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
+        var renamed = false
+        defer { if !renamed { unremoved.discard(temporary) } }
+        let copy = try keepOutsideWrite(at: path, seen: seen, known: known, deadline: deadline)
+        try AtomicFile.commit(temporary: temporary, to: path)
+        renamed = true
+        return copy
+    }
+
+    /// Just before the rename: if another program wrote the file since this save read it, with bytes
+    /// the index does not keep (not ours, not the version we swapped against, no version of the
+    /// note), they are kept as a copy beside the note (our rename must not drop them unseen);
+    /// returns its path.
+    private func keepOutsideWrite(at path: ResolvedPath, seen: FileSeen, known: [String?], deadline: Date) throws -> String? {
+        guard !seen.isUnchanged(path) else { return nil }
+        guard let file = try SettledRead.file(path, until: deadline), file.checksum != seen.checksum,
+              !known.contains(file.checksum), try !index.knows(checksum: file.checksum, path: path.relative) else { return nil }
+        let copy = ConflictCopy.path(for: path, device: "outside", at: Date(), in: root)
+        try AtomicFile.write(file.bytes, to: copy)
+        Log.warning("\(path.relative): another program wrote it during a save; its text is kept in \(copy.relative)")
+        return copy.relative
+    }
+
+    /// After a won swap whose rename failed: the index names our bytes, the file does not have them.
+    /// A readable file goes back into the index as the newest version (ours stays in the history);
+    /// an unreachable one (a mount gone: ENOENT, ENOTCONN, EIO) is left to the observer's heal.
+    /// Never `remove`: unreachable is not deleted.
+    private func realign(_ path: ResolvedPath, after won: NoteRecord) {
+        guard let file = try? NoteFile.read(path), file.checksum != won.checksum else { return }
+        _ = try? index.recordObserved(file.write(path: path.relative), replacing: won.version, baseChecksum: won.checksum,
+                                      origin: .scan, device: device)
+    }
+
+    /// What the index holds for the note now, after recording `disk` as a version of its own if the
+    /// index never saw its bytes (an outside write). A file showing an older known version (a mount
+    /// lagging) is not recorded.
+    private func recordUnseen(_ disk: NoteFile?, at path: ResolvedPath) throws -> NoteRecord? {
+        var current = try index.record(path: path.relative)
+        for _ in 0..<3 {
+            guard let disk, disk.checksum != current?.checksum,
+                  try !index.knows(checksum: disk.checksum, path: path.relative) else { return current }
+            ownWrites.insert(path: path.relative, checksum: disk.checksum)
+            switch try index.recordObserved(disk.write(path: path.relative), replacing: current?.version ?? 0,
+                                            baseChecksum: current?.checksum, origin: .scan, device: device) {
+            case .won(let recorded): return recorded
+            case .lost(let now):
+                ownWrites.remove(path: path.relative, checksum: disk.checksum)
+                current = now
+            }
+        }
+        return current
+    }
+
+    /// The text of the version the index holds, from the index (checksum verified); only a version
+    /// recorded without text (before the history) is read from the file once it shows it.
+    private func text(of record: NoteRecord, disk: NoteFile?, at path: ResolvedPath, deadline: Date) throws -> String {
+        if let disk, disk.checksum == record.checksum { return disk.text }
+        if let kept = try index.version(path: path.relative, version: record.version), kept.info.checksum == record.checksum,
+           let text = kept.text {
+            return text
+        }
+        return try freshness.read(path, checksum: record.checksum, size: record.size, deadline: deadline).text
+    }
+
+    /// The base's text: the open buffer's, else the index's text of the base version.
+    private func baseText(of input: SaveInput) throws -> String? {
+        if let text = input.baseText { return text }
+        guard input.baseVersion > 0,
+              let kept = try index.version(path: input.path.relative, version: input.baseVersion),
+              input.baseChecksum == nil || kept.info.checksum == input.baseChecksum else { return nil }
+        return kept.text
     }
 
     package struct Theirs {
@@ -180,21 +299,6 @@ package final class SaveCoordinator: Sendable {
             self.record = record
             self.text = text
         }
-    }
-
-    /// The version that beat ours: what the index holds, read from the mount once it shows it;
-    /// or, when a writer bypassed the index, what the mount shows (recorded in the index first).
-    /// A file older than the index's record is the mount lagging, not a writer.
-    private func theirVersion(disk: NoteFile?, index current: NoteRecord?, at path: ResolvedPath,
-                              deadline: Date) throws -> Theirs? {
-        if let disk, !(current.map { disk.mtime < $0.mtime } ?? false) {
-            if disk.checksum == current?.checksum, let current { return Theirs(record: current, text: disk.text) }
-            let record = try index.upsert(disk, path: path.relative, device: device)
-            return Theirs(record: record, text: disk.text)
-        }
-        guard let current else { return nil }
-        let file = try freshness.read(path, checksum: current.checksum, size: current.size, deadline: deadline)
-        return Theirs(record: current, text: file.text)
     }
 
     private func keepConflict(_ input: SaveInput, theirs: Theirs, hunks: [ConflictHunk], markedText: String) throws -> SaveOutput {

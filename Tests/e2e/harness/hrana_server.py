@@ -922,11 +922,12 @@ def expire_streams_forever(state):
 class HranaServerProcess:
     """This server run as a child process for a test, on a free port; stopped by its PID."""
 
-    def __init__(self, db_path, token, latency_ms=0, log_path=None, folder=False):
-        """`db_path` is one database file, or with `folder` a folder of named databases."""
+    def __init__(self, db_path, token, latency_ms=0, log_path=None, folder=False, port=0):
+        """`db_path` is one database file, or with `folder` a folder of named databases; `port`
+        0 takes a free one."""
         self.db_path, self.token = str(db_path), token
         command = [sys.executable, __file__, "--db-dir" if folder else "--db", self.db_path,
-                   "--port", "0", "--token", token, "--latency-ms", str(latency_ms),
+                   "--port", str(port), "--token", token, "--latency-ms", str(latency_ms),
                    "--exit-with-parent"]
         self._log = open(log_path or os.devnull, "wb")
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=self._log)

@@ -10,6 +10,7 @@ local function notify(message, level)
   vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
 end
 
+--- The loaded buffer of the note at `uri`, if any.
 local function loaded_buffer(uri)
   local path = config.absolute(vim.uri_to_fname(uri))
   for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
@@ -19,6 +20,7 @@ local function loaded_buffer(uri)
   end
   return nil
 end
+M.loaded_buffer = loaded_buffer
 
 --- Replaces a clean buffer's text with the note's current version (from notes/open).
 function M.reload(client, bufnr, origin)

@@ -3,10 +3,6 @@ local M = {}
 
 M.name = 'notebridge'
 
--- The server answers requests with this while it is still opening the index (-32803).
-local REQUEST_FAILED = -32803
-local STILL_OPENING = 'still being opened'
-
 -- Neovim 0.11 made client methods colon calls (its dot calls are deprecated); 0.10 has only dot calls.
 local colon_calls = vim.fn.has('nvim-0.11') == 1
 
@@ -38,6 +34,9 @@ local function client_config(settings)
       end,
       ['notes/didUpload'] = function(err, result, ctx)
         require('notebridge.changes').on_did_upload(err, result, ctx)
+      end,
+      ['notes/didRename'] = function(err, result, ctx)
+        require('notebridge.rename').on_did_rename(err, result, ctx)
       end,
     },
     commands = {
@@ -92,22 +91,16 @@ function M.request(client, method, params, bufnr, timeout)
   end, 10) or M.call(client, 'is_stopped') then
     return nil, 'the notebridge server did not start (see :checkhealth notebridge and :LspLog)'
   end
-  while true do
-    local response, failure = M.call(client, 'request_sync', method, params, remaining(), bufnr or 0)
-    if not response then
-      return nil, failure == 'timeout' and string.format('no answer from notebridge within %g s', timeout)
-        or ('the request failed: ' .. tostring(failure or 'the client has stopped'))
-    end
-    local err = response.err
-    if not err then
-      return response.result
-    end
-    local opening = err.code == REQUEST_FAILED and tostring(err.message):find(STILL_OPENING, 1, true)
-    if not opening or remaining() < 100 then
-      return nil, err.message or vim.inspect(err)
-    end
-    vim.wait(100)
+  -- The server itself waits for the notes folder to open before it answers.
+  local response, failure = M.call(client, 'request_sync', method, params, remaining(), bufnr or 0)
+  if not response then
+    return nil, failure == 'timeout' and string.format('no answer from notebridge within %g s', timeout)
+      or ('the request failed: ' .. tostring(failure or 'the client has stopped'))
   end
+  if response.err then
+    return nil, response.err.message or vim.inspect(response.err)
+  end
+  return response.result
 end
 
 return M

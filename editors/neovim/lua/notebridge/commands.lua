@@ -110,45 +110,26 @@ function M.open(permalink)
   edit(note.uri)
 end
 
--- The file name Basic Memory gives a note with this title (Sources/Notes/NoteFileName.swift has
--- the same rule): the title plus .md, with / \ < > : " | ? * and control characters made '-',
--- runs of '-' made one, and spaces, dots and hyphens trimmed at both ends.
--- TODO: ask the server for the name once notebridge.createNote takes a title without a path.
-local function file_name(title)
-  local stem = title:gsub('[%c/\\<>:"|?*]', '-'):gsub('%-+', '-'):gsub('^[ %.%-]+', ''):gsub('[ %.%-]+$', '')
-  if stem == '' or #stem + 3 > 255 then
-    return nil
-  end
-  return stem .. '.md'
-end
-
 --- :NotebridgeNew {title}: create a note named after its title (`Title.md`, as Basic Memory does;
---- the permalink follows from the path) through the bridge and edit it. It goes in the current
---- note's folder, or the root.
+--- the server applies its file-name rules, the same as its "create note" code action) and edit
+--- it. It goes in the current note's folder, or the root; an existing note is opened.
 function M.new(title)
   local settings, client = current()
   if not settings then
     return
   end
-  local name = file_name(title)
-  if not name then
-    notify('the title needs at least one letter or digit (and at most 252 bytes)', vim.log.levels.ERROR)
-    return
-  end
   local here = config.absolute(vim.api.nvim_buf_get_name(0))
   local folder = config.root_of(here) == settings and vim.fs.dirname(here):sub(#settings.root + 2) or ''
-  local path = (folder == '' and '' or folder .. '/') .. name
-  if vim.uv.fs_stat(settings.root .. '/' .. path) then
-    notify(path .. ' already exists; opening it')
-    edit(vim.uri_from_fname(settings.root .. '/' .. path))
+  local result, err = clients.request(client, 'workspace/executeCommand', {
+    command = 'notebridge.createNote',
+    arguments = { { title = title, folder = folder, openExisting = true } },
+  }, 0, settings.save_timeout)
+  if not result then
+    notify(string.format('could not create the note %q: %s', title, tostring(err)), vim.log.levels.ERROR)
     return
   end
-  -- The server writes the same frontmatter as its "create note" code action.
-  local result, err = clients.request(client, 'workspace/executeCommand',
-    { command = 'notebridge.createNote', arguments = { { path = path, title = title } } }, 0, settings.save_timeout)
-  if not result then
-    notify(string.format('could not create %s: %s', path, tostring(err)), vim.log.levels.ERROR)
-    return
+  if result.created == false then
+    notify(result.path .. ' already exists; opening it')
   end
   edit(result.uri)
 end

@@ -41,9 +41,25 @@ function M.check()
     if client then
       health.ok(string.format('client %d is running, attached to %d buffer(s)', client.id,
         vim.tbl_count(client.attached_buffers or {})))
+      M.report_status(health, client)
     else
       health.info('no client running yet (it starts with the first note you open under the root)')
     end
+  end
+end
+
+--- What the running server says about its folder and index (not what the settings promise).
+function M.report_status(health, client)
+  local status, err = clients.request(client, 'notebridge/status', {}, nil, 3)
+  if not status then
+    health.error('the server did not report its state: ' .. tostring(err))
+  elseif status.state == 'open' then
+    health.ok(string.format('notes folder open; index %s %s', status.index,
+      status.indexed and 'complete' or 'still being built'))
+  elseif status.state == 'opening' then
+    health.warn('the notes folder is still being opened' .. (status.problem and (': ' .. status.problem) or ''))
+  else
+    health.error('the notes folder could not be opened: ' .. tostring(status.problem))
   end
 end
 

@@ -70,6 +70,12 @@ end
 --- Call it again for more roots; each root gets its own server.
 function M.setup(opts)
   local settings = config.resolve(opts or {})
+  local stat = vim.uv.fs_stat(settings.root)
+  if not (stat and stat.type == 'directory') then
+    -- Said now, not at the first command: often the mount is simply not up yet.
+    vim.notify(string.format('notebridge: the notes root %s is not a folder (not mounted yet?); notes there are not '
+      .. 'handled until it exists', settings.root), vim.log.levels.WARN)
+  end
   local first = next(config.roots) == nil
   config.roots[settings.root] = settings
   if first then

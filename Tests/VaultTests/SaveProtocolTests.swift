@@ -1,0 +1,217 @@
+import Foundation
+import Index
+import Notes
+import Support
+import Testing
+@testable import Vault
+import Workspace
+
+/// The SQLite index with a hook that runs once, just before the next transaction (a save's swap):
+/// the place where another program's write or a vanished mount lands in these tests.
+final class HookedExecutor: SQLExecutor, @unchecked Sendable {
+    let inner: SQLiteExecutor
+    private let hook = Locked<(() -> Void)?>(nil)
+
+    init(path: String) throws { inner = try SQLiteExecutor(path: path) }
+
+    func beforeNextTransaction(_ body: @escaping () -> Void) { hook.withLock { $0 = body } }
+
+    func execute(_ statement: SQLStatement) throws(SQLError) -> SQLRows { try inner.execute(statement) }
+    func transaction(_ statements: [SQLStatement]) throws(SQLError) -> [SQLRows] {
+        let body = hook.withLock { hook in
+            defer { hook = nil }
+            return hook
+        }
+        body?()
+        return try inner.transaction(statements)
+    }
+    func executeMany(_ statements: [SQLStatement]) throws(SQLError) -> [SQLRows] { try inner.executeMany(statements) }
+    var location: String { inner.location }
+}
+
+struct HookedVault {
+    let vault: TempVault
+    let executor: HookedExecutor
+
+    init() throws {
+        let plain = try TempVault()
+        executor = try HookedExecutor(path: plain.directory.appendingPathComponent("hooked.sqlite").path)
+        vault = TempVault(directory: plain.directory, root: plain.root, index: try NoteIndex(executor: executor))
+    }
+}
+
+private func write(_ text: String, _ vault: TempVault, _ relative: String) {
+    FileManager.default.createFile(atPath: vault.root.path + "/" + relative, contents: Data(text.utf8))
+}
+
+private func base(of output: SaveOutput) -> BaseState {
+    BaseState(version: output.record.version, checksum: output.record.checksum, text: output.text)
+}
+
+/// A version that reaches the index but not this folder (another device's save on a lagging mount,
+/// or a swap whose rename never happened).
+@discardableResult
+private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVault, device: String = "elsewhere") throws -> SaveOutcome {
+    let bytes = Array(text.utf8)
+    return try vault.index.save(NoteWrite(path: record.path, bytes: bytes, checksum: Checksum.sha256(bytes),
+                                          parsed: NoteParser.parse(text, path: record.path), mtime: 1),
+                                baseVersion: record.version, baseChecksum: record.checksum, device: device)
+}
+
+/// A save naming only its base version (a script) merges with that version's text from the index.
+@Test func baseTextComesFromTheIndex() throws {
+    let vault = try TempVault()
+    let a = vault.coordinator(device: "a")
+    let first = try a.save(try vault.input("n.md", "1\n2\n3\n4\n", base: nil), deadline: deadline())
+    _ = try a.save(try vault.input("n.md", "one\n2\n3\n4\n", base: base(of: first)), deadline: deadline())
+    let script = SaveInput(path: try vault.path("n.md"), text: "1\n2\n3\nfour\n", baseVersion: first.record.version, force: false)
+    let merged = try vault.coordinator(device: "b").save(script, deadline: deadline())
+    #expect(merged.status == .merged)
+    #expect(try vault.read("n.md") == "one\n2\n3\nfour\n")
+}
+
+/// A lost swap takes theirs from the index: a file that does not show the newer version yet (a
+/// lagging mount) is neither waited for nor merged into.
+@Test func lostSwapMergesWithTheIndexTextWithoutTheMount() throws {
+    let vault = try TempVault()
+    let a = vault.coordinator(device: "a")
+    let first = try a.save(try vault.input("n.md", "1\n2\n3\n4\n", base: nil), deadline: deadline())
+    // Another device's version reaches the index; its bytes never reach this folder.
+    try indexOnly("one\n2\n3\n4\n", over: first.record, vault)
+    let started = Date()
+    let merged = try a.save(try vault.input("n.md", "1\n2\n3\nfour\n", base: base(of: first)),
+                            deadline: Date().addingTimeInterval(30))
+    #expect(Date().timeIntervalSince(started) < 10)  // generous: no waiting for the file to show the newer version
+    #expect(merged.status == .merged)
+    #expect(merged.record.version == 3)
+    #expect(try vault.read("n.md") == "one\n2\n3\nfour\n")
+}
+
+/// Bytes another program wrote before the save are recorded as their own version and merged.
+@Test func outsideWriteBeforeASaveIsRecordedAndMerged() throws {
+    let vault = try TempVault()
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\nb\nc\n", base: nil), deadline: deadline())
+    write("a\nb\nc\nd by a script\n", vault, "n.md")
+    let result = try saver.save(try vault.input("n.md", "zero\na\nb\nc\n", base: base(of: first)), deadline: deadline())
+    #expect(result.status == .merged)
+    #expect(try vault.read("n.md") == "zero\na\nb\nc\nd by a script\n")
+    let history = try vault.index.history(path: "n.md")
+    #expect(history.map(\.origin) == [.merge, .scan, .save])
+    #expect(try vault.index.version(path: "n.md", version: 2)?.text == "a\nb\nc\nd by a script\n")
+}
+
+/// Bytes another program writes while the save's swap is under way are kept beside the note.
+@Test func outsideWriteDuringASaveIsKeptAsACopy() throws {
+    let hooked = try HookedVault()
+    let vault = hooked.vault
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    hooked.executor.beforeNextTransaction { write("a\nwritten outside\n", vault, "n.md") }
+    let result = try saver.save(try vault.input("n.md", "a\nours\n", base: base(of: first)), deadline: deadline())
+    #expect(result.status == .saved)
+    #expect(try vault.read("n.md") == "a\nours\n")
+    let copy = try #require(result.outsideWriteCopy)
+    #expect(copy.hasPrefix("n.conflict-outside-"))
+    #expect(try vault.read(copy) == "a\nwritten outside\n")
+}
+
+/// A rename that fails after a won swap leaves the note in the index (never `remove`), and the
+/// readable file's bytes become the newest version again; ours stays in the history.
+@Test func failedRenameAfterAWonSwapKeepsTheNote() throws {
+    let hooked = try HookedVault()
+    let vault = hooked.vault
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    let target = vault.root.path + "/n.md"
+    hooked.executor.beforeNextTransaction {
+        // The rename cannot put a file over a folder.
+        unlink(target)
+        mkdir(target, 0o755)
+    }
+    #expect(throws: (any Error).self) {
+        try saver.save(try vault.input("n.md", "a\nours\n", base: base(of: first)), deadline: deadline())
+    }
+    let record = try #require(try vault.index.record(path: "n.md"))
+    #expect(record.version == 2)
+    #expect(try vault.index.version(path: "n.md", version: 2)?.text == "a\nours\n")
+    #expect(try vault.files() == ["n.md"])  // no temporary file left
+}
+
+/// A rename that fails over a readable file puts the file's bytes back as the newest version.
+@Test func failedRenameOverAReadableFileRealignsTheIndex() throws {
+    let hooked = try HookedVault()
+    let vault = hooked.vault
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    hooked.executor.beforeNextTransaction {
+        // The save's temporary file vanishes (its folder went away and came back, say): the rename fails.
+        for name in (try? vault.files()) ?? [] where name.contains(".nb-tmp-") { unlink(vault.root.path + "/" + name) }
+    }
+    #expect(throws: (any Error).self) {
+        try saver.save(try vault.input("n.md", "a\nours\n", base: base(of: first)), deadline: deadline())
+    }
+    let record = try #require(try vault.index.record(path: "n.md"))
+    #expect(record.checksum == first.record.checksum)  // the file's bytes again…
+    #expect(record.version == 3)
+    #expect(try vault.index.version(path: "n.md", version: 2)?.text == "a\nours\n")  // …ours in the history
+    #expect(try vault.read("n.md") == "a\n")
+}
+
+/// Temporary files left by a killed save: the one holding the index's current version the note
+/// lacks is renamed into place; any other is removed.
+@Test func leftoverTemporariesAreAdoptedOrRemoved() throws {
+    let vault = try TempVault()
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    _ = try saver.save(try vault.input("m.md", "m\n", base: nil), deadline: deadline())
+    // Killed between the swap and the rename: the index has v2, the file still v1.
+    try indexOnly("a\nnewer\n", over: first.record, vault, device: "a")
+    write("a\nnewer\n", vault, ".n.md.nb-tmp-0000000a")
+    write("lost\n", vault, ".m.md.nb-tmp-0000000b")
+    write("young\n", vault, ".m.md.nb-tmp-0000000c")
+    let later = Date().addingTimeInterval(60)
+    let outcome = LeftoverTemporaries.clean(vault.root, index: vault.index, minimumAge: 30, now: later)
+    #expect(outcome.adopted == [".n.md.nb-tmp-0000000a"])
+    #expect(Set(outcome.removed) == [".m.md.nb-tmp-0000000b", ".m.md.nb-tmp-0000000c"])
+    #expect(try vault.read("n.md") == "a\nnewer\n")
+    #expect(try vault.files() == ["m.md", "n.md"])
+    // Younger than the minimum age: left alone (a save under way elsewhere).
+    write("busy\n", vault, ".m.md.nb-tmp-0000000d")
+    #expect(LeftoverTemporaries.clean(vault.root, index: vault.index, minimumAge: 30).removed.isEmpty)
+    #expect(try vault.files().contains(".m.md.nb-tmp-0000000d"))
+}
+
+/// notes/open serves the index's current version when the file shows an older one, and records
+/// bytes the index never saw by compare-and-swap.
+@Test func openServesTheIndexWhileTheFileLags() throws {
+    let vault = try TempVault()
+    let context = VaultContext(root: vault.root, index: vault.index, device: "a")
+    let first = try context.saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    try indexOnly("a\nb\n", over: first.record, vault, device: "b")
+    let lagging = try context.openNote(try vault.path("n.md"))
+    #expect(lagging.source == .index)
+    #expect(lagging.base == BaseState(version: 2, checksum: Checksum.sha256(Array("a\nb\n".utf8)), text: "a\nb\n"))
+    // An editor buffer read the file itself: its base is the version the file shows.
+    #expect(try context.currentBase(try vault.path("n.md")).version == 1)
+
+    write("a\nb\nc outside\n", vault, "n.md")
+    let outside = try context.openNote(try vault.path("n.md"))
+    #expect(outside.source == .mount)
+    #expect(outside.base.version == 3)
+    #expect(try vault.index.history(path: "n.md").first?.origin == .open)
+}
+
+/// The index took our swap but the rename never happened (an answer lost after commit): saving the
+/// same text again is `unchanged` and puts it in the file.
+@Test func savingTextTheIndexHoldsPutsItInTheFile() throws {
+    let vault = try TempVault()
+    let saver = vault.coordinator(device: "a")
+    let first = try saver.save(try vault.input("n.md", "a\n", base: nil), deadline: deadline())
+    try indexOnly("a\nedited\n", over: first.record, vault, device: "a")
+    let again = try saver.save(try vault.input("n.md", "a\nedited\n", base: base(of: first)), deadline: deadline())
+    #expect(again.status == .unchanged)
+    #expect(again.record.version == 2)
+    #expect(try vault.read("n.md") == "a\nedited\n")
+    #expect(try vault.files() == ["n.md"])
+}
