@@ -63,8 +63,6 @@ def test_an_index_entry_naming_bytes_no_file_has_heals(mount_factory, hrana_serv
         stop(second)
 
 
-@pytest.mark.xfail(strict=True, raises=TimeoutError, reason="issue 14 #5: nothing removes a killed save's .nb-tmp-* file "
-                   "(the save path's leftover-temporaries cleanup is not on main yet)")
 def test_a_killed_saves_temporary_file_does_not_stay(mount_factory, hrana_server):  # noqa: F811
     mount = mount_factory("device-a")
     second = crash_during_the_swap(mount, hrana_server)()
