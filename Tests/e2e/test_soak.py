@@ -3,7 +3,13 @@ several bridges saving the same notes while bridges are killed, rclone/S3/Hrana 
 restarted and outside programs write and rename. It must end with every acknowledged token in
 a file, no torn file, the index agreeing with the files, no temporary file and every bridge
 answering. Its summary table is printed (pytest -s, or in the failure report).
+
+Torn files, silent bridges and a failing final index fail the test outright. A few acknowledged
+tokens are still lost in some runs (issue 14 is open; thread timing varies even with a fixed
+seed), so while lost tokens, index mismatches or leftover temporary files remain the test is
+reported as an expected failure naming them; it passes only on a clean run.
 """
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +19,11 @@ import pytest
 SOAK = Path(__file__).resolve().parents[2] / "Benchmarks" / "soak.py"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: acknowledged text is lost, the index disagrees with the files "
-                   "and temporary files are left under faults (see test_no_loss_*.py for each mechanism)")
 @pytest.mark.parametrize("mode", ["local", "mount"])
 def test_a_60_second_fault_soak_loses_no_acknowledged_text(mode, notebridge_bin, tmp_path):
+    summary_file = tmp_path / "summary.json"
     soak = subprocess.Popen([sys.executable, str(SOAK), "--mode", mode, "--seconds", "60", "--seed", "14",
-                             "--binary", str(notebridge_bin), "--work-dir", str(tmp_path)],
+                             "--binary", str(notebridge_bin), "--work-dir", str(tmp_path), "--json", str(summary_file)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out, err = soak.communicate(timeout=900)
@@ -26,4 +31,13 @@ def test_a_60_second_fault_soak_loses_no_acknowledged_text(mode, notebridge_bin,
         soak.terminate()  # SIGTERM: the soak stops every process it started before exiting
         out, err = soak.communicate(timeout=120)
     print(out[-6000:])
+    assert summary_file.exists(), f"the soak wrote no summary (exit {soak.returncode}):\n{out[-4000:]}\n{err[-2000:]}"
+    summary = json.loads(summary_file.read_text())
+    assert not summary["torn"], f"torn files: {summary['torn']}"
+    assert not summary["silent_bridges"], f"bridges not answering: {summary['silent_bridges']}"
+    assert summary["final_index"] == "ok", f"the final `notebridge index` failed: {summary['final_index']}"
+    known = {"lost tokens": summary["lost"], "index mismatches": summary["index_mismatches"],
+             "leftover temporary files": summary["temp_files"]}
+    if any(known.values()):
+        pytest.xfail("issue 14 open: " + "; ".join(f"{len(v)} {k}" for k, v in known.items() if v))
     assert soak.returncode == 0, f"the soak failed (exit {soak.returncode}):\n{out[-4000:]}\n{err[-2000:]}"

@@ -65,7 +65,7 @@ extension VaultContext {
                 if let disk { return Self.fromMount(disk, current) }
                 return try fromIndex(current, disk: nil, at: path)
             }
-            if let shown = try index.knownVersion(checksum: disk.checksum, path: path.relative) {
+            if let shown = try index.knownVersion(path: path.relative, checksum: disk.checksum)?.version {
                 var opened = try fromIndex(current, disk: disk, at: path)
                 opened.mountShows = BaseState(version: shown, checksum: disk.checksum, text: disk.text)
                 return opened

@@ -64,7 +64,7 @@ extension VaultContext {
             input.baseText = base.text
         } else if !request.force {
             let current = try index.record(path: path.relative)
-            let exists = current != nil || NoteFile.stamp(path) != nil
+            let exists = try current != nil || fileShowsANote(path)
             if let baseChecksum, let current, current.checksum == baseChecksum {
                 input.baseVersion = current.version
                 input.baseChecksum = baseChecksum
@@ -76,5 +76,13 @@ extension VaultContext {
             }
         }
         return input
+    }
+
+    /// As notes/open sees it: no file, or a file still showing a version of a note deleted since,
+    /// is no note (a file that cannot be read settled counts as one).
+    private func fileShowsANote(_ path: ResolvedPath) throws -> Bool {
+        guard NoteFile.stamp(path) != nil else { return false }
+        guard let file = try? NoteFile.read(path) else { return true }
+        return try !index.knows(checksum: file.checksum, path: path.relative)
     }
 }

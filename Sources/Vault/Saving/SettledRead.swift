@@ -55,14 +55,9 @@ extension NoteFile {
 }
 
 extension NoteIndex {
-    /// The newest of the note's versions (among its newest 500) with `checksum`, if any: a file
-    /// showing one is a mount lagging behind, not a write the index never saw.
-    func knownVersion(checksum: String, path: String) throws(SQLError) -> Int64? {
-        try history(path: path, limit: 500).first { $0.checksum == checksum }?.version
-    }
-
+    /// Whether any kept version of the note had `checksum` (see `knownVersion(path:checksum:)`).
     func knows(checksum: String, path: String) throws(SQLError) -> Bool {
-        try knownVersion(checksum: checksum, path: path) != nil
+        try knownVersion(path: path, checksum: checksum) != nil
     }
 }
 
