@@ -22,7 +22,9 @@ struct NoteRowValues: Sendable {
             [.text(observation.category), .text(observation.content), observation.context.map(SQLValue.text) ?? .null,
              .text(observation.tags.joined(separator: " "))] + Self.span(observation.span)
         }
-        links = parsed.relations.map { relation in
+        // A markdown link to a file that is not a note can never resolve to one: it is no link here
+        // (no backlink, never "unresolved"), though the parser reports it as Basic Memory does.
+        links = parsed.relations.filter { !$0.namesNonNoteFile }.map { relation in
             [.text(relation.type), .text(relation.target),
              .text(LinkKeys.key(of: relation.target, from: path)),
              .text(LinkKeys.permalinkKey(of: relation.target, from: path)),

@@ -92,4 +92,12 @@ import Testing
         #expect(problems.unresolvedLinks.map(\.sourcePath) == ["specs/data-model.md"])
         #expect(problems.duplicatePermalinks.map(\.paths) == [["elsewhere/API Design.md", "specs/API Design.md"]])
     }
+
+    @Test(arguments: Backends.all)
+    func markdownLinksToFilesThatAreNotNotesAreNoLinks(backend: Backend) throws {
+        let index = try NoteIndex(executor: backend.fresh())
+        try index.put("readme.md", Fixture.note(title: "Readme", body: "See [the licence](LICENSE), [code](a.py) and [gone](gone.md)."))
+        #expect(try index.links(from: "readme.md").map(\.target) == ["gone.md"])
+        #expect(try index.vaultProblems().unresolvedLinks.map(\.target) == ["gone.md"])
+    }
 }
