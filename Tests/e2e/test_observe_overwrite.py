@@ -84,6 +84,11 @@ def test_helix_write_within_a_second_of_another_devices_save_keeps_both_texts(hx
         versions = history(mount_a, hrana_server, "race.md")
         assert any(v["device"] == "device-b" and v["checksum"] == saved["checksum"] for v in versions), versions
         assert any(v["device"] == "helixA" and v["origin"] == "editor" for v in versions), versions
+        # Through the protocol too: B's overwritten text comes back from the history.
+        listed = b.request("notes/history", {"path": "race.md"})["versions"]
+        b_version = next(v["version"] for v in listed if v["checksum"] == saved["checksum"])
+        kept = b.request("notes/open", {"path": "race.md", "version": b_version})
+        assert kept["source"] == "history" and b_token in kept["text"]
     finally:
         stop(b)
 
