@@ -76,7 +76,7 @@ extension VaultContext {
             var healing = false
             if let current, case .unknown = writer, let known = try index.knownVersion(path: path.relative, checksum: file.checksum),
                known.version < current.version {
-                guard try graceHasPassed(for: current) else { return .older(known, current: current) }
+                guard try graceHasPassed(for: current, savesInFlight: true) else { return .older(known, current: current) }
                 healing = true
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
@@ -115,11 +115,20 @@ extension VaultContext {
     /// Whether a mount has had time to show `current`: at once on a local disk; on a mount after
     /// the grace, counted from when the index recorded it (shorter for this device's own
     /// writes, which go through this mount: only a save still under way may not show yet).
-    func graceHasPassed(for current: NoteRecord) throws -> Bool {
-        guard let lag = mountLag else { return true }
-        let at = try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
-        let grace = current.updatedBy == device ? Int64((saveTimeout + 2) * 1000) : lag.graceMilliseconds
-        return Int64(Date().timeIntervalSince1970 * 1000) - at >= grace
+    /// `savesInFlight`: also wait out a save that may sit between its swap and its rename (up to a
+    /// save timeout, on a local disk too) — an older file then is that save in flight, not a note
+    /// to heal.
+    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false) throws -> Bool {
+        let inFlight = Int64((saveTimeout + 2) * 1000)
+        guard let lag = mountLag else {
+            return try !savesInFlight || Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= inFlight
+        }
+        let grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
+        return try Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= grace
+    }
+
+    private func versionTime(_ current: NoteRecord) throws -> Int64 {
+        try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
     }
 
     /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an

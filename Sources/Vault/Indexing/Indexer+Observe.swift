@@ -49,6 +49,6 @@ extension Indexer {
     /// the index's version, so the file may win (see `VaultContext.observe`).
     static func mayHeal(_ path: String, vault: VaultContext) throws -> Bool {
         guard let current = try vault.index.record(path: path) else { return true }
-        return try vault.graceHasPassed(for: current)
+        return try vault.graceHasPassed(for: current, savesInFlight: true)
     }
 }
