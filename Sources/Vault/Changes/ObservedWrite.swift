@@ -134,15 +134,24 @@ extension VaultContext {
     /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
     /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
     /// it, or this mount showed it — or, when nothing is known, it is older than the grace.
+    /// An outside program reads, then writes: a version a bridge renamed in just before that write
+    /// may have come after the read, so such a version younger than `settleMilliseconds` never
+    /// counts as seen by it.
     private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter) throws -> Bool {
-        if current.updatedBy == device { return true }
         switch writer {
-        case .editor(let saw, _): return saw.contains(current.checksum)
+        case .editor(let saw, _): return current.updatedBy == device || saw.contains(current.checksum)
         case .unknown:
+            if let info = try index.currentVersionInfo(path: current.path), [.save, .merge, .restore].contains(info.origin),
+               Int64(Date().timeIntervalSince1970 * 1000) - info.at < Self.settleMilliseconds {
+                return false
+            }
+            if current.updatedBy == device { return true }
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
             return try graceHasPassed(for: current)
         }
     }
+
+    static let settleMilliseconds: Int64 = 2_000
 
     /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
     /// what `writer`'s document heard of it): for a write another observer recorded first.
