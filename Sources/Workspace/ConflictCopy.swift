@@ -5,10 +5,8 @@ public enum ConflictCopy {
     /// A free conflict-copy path for `target` (UTC time; device limited to [A-Za-z0-9._-]); if the name
     /// is taken, "-2", "-3"… is added before ".md".
     public static func path(for target: ResolvedPath, device: String, at date: Date, in root: VaultRoot) -> ResolvedPath {
-        let name = FileSystem.name(of: target.relative)
-        let stem = name.utf8.count > 3 && name.lowercased().hasSuffix(".md") ? String(name.dropLast(3)) : name
-        let base = "\(stem.utf8.count > 150 ? String(stem.prefix(40)) : stem).conflict-\(sanitized(device))-\(timestamp(date))"
-        let folder = target.relative.utf8.contains(UInt8(ascii: "/")) ? FileSystem.parent(of: target.relative) + "/" : ""
+        let base = "\(prefix(for: target))\(sanitized(device))-\(timestamp(date))"
+        let folder = folder(of: target)
         var counter = 1
         while true {
             let relative = folder + base + (counter == 1 ? "" : "-\(counter)") + ".md"
@@ -16,6 +14,34 @@ public enum ConflictCopy {
             if !FileSystem.exists(candidate.absolute) { return candidate }
             counter += 1
         }
+    }
+
+    /// A conflict copy of `target` that already holds exactly `bytes`, if there is one: two
+    /// observers of one overwrite (inotify and the editor's didSave) keep one copy, not two.
+    public static func existing(of target: ResolvedPath, holding bytes: [UInt8], in root: VaultRoot) -> ResolvedPath? {
+        let folder = folder(of: target)
+        let prefix = prefix(for: target)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/" + folder)) ?? []
+        for name in names.sorted() where name.hasPrefix(prefix) && name.hasSuffix(".md") {
+            let candidate = ResolvedPath(relative: folder + name, absolute: root.path + "/" + folder + name)
+            if let data = FileManager.default.contents(atPath: candidate.absolute), data.count == bytes.count,
+               Array(data) == bytes {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// "stem.conflict-": what every conflict copy of `target` starts with.
+    private static func prefix(for target: ResolvedPath) -> String {
+        let name = FileSystem.name(of: target.relative)
+        let stem = name.utf8.count > 3 && name.lowercased().hasSuffix(".md") ? String(name.dropLast(3)) : name
+        return "\(stem.utf8.count > 150 ? String(stem.prefix(40)) : stem).conflict-"
+    }
+
+    /// The note's folder relative to the root, with a trailing "/" ("" at the root).
+    private static func folder(of target: ResolvedPath) -> String {
+        target.relative.utf8.contains(UInt8(ascii: "/")) ? FileSystem.parent(of: target.relative) + "/" : ""
     }
 
     /// The device name with every character outside [A-Za-z0-9._-] replaced by "-", at most 64 long.

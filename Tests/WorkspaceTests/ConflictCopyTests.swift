@@ -41,4 +41,17 @@ import Testing
         try directory.write(second.relative, "two")
         #expect(ConflictCopy.path(for: target, device: "pc", at: date, in: root).relative == "n.conflict-pc-20260102T030405Z-3.md")
     }
+
+    @Test func anExistingCopyWithTheSameBytesIsFound() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "projects/n.md")
+        try directory.write("projects/n.conflict-pc-20260102T030405Z.md", "their text")
+        try directory.write("projects/other.conflict-pc-20260102T030405Z.md", "kept text")
+        #expect(ConflictCopy.existing(of: target, holding: Array("their text".utf8), in: root)?.relative
+            == "projects/n.conflict-pc-20260102T030405Z.md")
+        #expect(ConflictCopy.existing(of: target, holding: Array("their tex".utf8), in: root) == nil)
+        #expect(ConflictCopy.existing(of: target, holding: Array("kept text".utf8), in: root) == nil)
+    }
 }

@@ -153,6 +153,10 @@ extension VaultContext {
 
     static let settleMilliseconds: Int64 = 2_000
 
+    /// Serialises looking for an existing copy and writing a new one, so two observers of one
+    /// overwrite in this process keep a single copy.
+    private static let copyWriting = Locked(())
+
     /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
     /// what `writer`'s document heard of it): for a write another observer recorded first.
     package func keepReplaced(version: Int64, of path: ResolvedPath, by writer: ObservedWriter) throws -> ReplacedVersion? {
@@ -175,9 +179,17 @@ extension VaultContext {
         var kept = ReplacedVersion(version: replaced.info.version, device: replaced.info.device, copy: nil)
         guard let bytes = replaced.bytes else { return kept }
         if bytes.isEmpty { return nil }
-        let copy = ConflictCopy.path(for: path, device: replaced.info.device, at: Date(), in: root)
-        try AtomicFile.write(bytes, to: copy)
-        kept.copy = copy.relative
+        let written = try Self.copyWriting.withLock { _ -> ResolvedPath? in
+            if let existing = ConflictCopy.existing(of: path, holding: bytes, in: root) {
+                kept.copy = existing.relative
+                return nil
+            }
+            let copy = ConflictCopy.path(for: path, device: replaced.info.device, at: Date(), in: root)
+            try AtomicFile.write(bytes, to: copy)
+            kept.copy = copy.relative
+            return copy
+        }
+        guard let copy = written else { return kept }
         Log.info("\(path.relative): a write replaced version \(replaced.info.version) by \(replaced.info.device) "
             + "that its writer never saw; that text is kept in \(copy.relative)")
         return kept
