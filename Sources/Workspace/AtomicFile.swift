@@ -5,9 +5,11 @@ import Glibc
 public enum AtomicFile {
     /// Writes `bytes` to a new file ".<name>.nb-tmp-<random>" in the target's directory (creating missing
     /// directories), with mode 0666 less the umask, flushed with fsync; returns its path.
+    /// Refuses (ENOTCONN) when the file would land on the file system under a mount point that has
+    /// gone: that is not the notes, and a non-empty mount point stops rclone from mounting again.
     public static func writeTemporary(_ bytes: [UInt8], beside target: ResolvedPath) throws -> String {
         let directory = FileSystem.parent(of: target.absolute)
-        try makeDirectories(directory)
+        try makeDirectories(directory, refusing: target.belowMount)
         let name = FileSystem.name(of: target.absolute)
         let stem = name.utf8.count > 200 ? "note" : name
         while true {
@@ -18,6 +20,7 @@ public enum AtomicFile {
                 throw FileError.last("create", temporary)
             }
             do {
+                try refuseBelowMount(descriptor: descriptor, path: temporary, device: target.belowMount)
                 try writeAll(bytes, to: descriptor, path: temporary)
                 guard fsync(descriptor) == 0 else { throw FileError.last("flush", temporary) }
             } catch {
@@ -74,14 +77,26 @@ public enum AtomicFile {
         }
     }
 
-    /// mkdir -p; the umask applies to new directories as usual.
-    private static func makeDirectories(_ directory: String) throws {
+    /// mkdir -p; the umask applies to new directories as usual. A folder made on `refusing`'s
+    /// device is removed again and refused.
+    private static func makeDirectories(_ directory: String, refusing device: UInt?) throws {
         if FileSystem.isDirectory(directory) { return }
         let parent = FileSystem.parent(of: directory)
-        if parent != directory { try makeDirectories(parent) }
+        if parent != directory { try makeDirectories(parent, refusing: device) }
         guard mkdir(directory, 0o777) == 0 || (errno == EEXIST && FileSystem.isDirectory(directory)) else {
             throw FileError.last("create the folder", directory)
         }
+        var info = stat()
+        if let device, stat(directory, &info) == 0, UInt(info.st_dev) == device {
+            rmdir(directory)
+            throw FileError(operation: "create the folder", path: directory, code: ENOTCONN)
+        }
+    }
+
+    private static func refuseBelowMount(descriptor: Int32, path: String, device: UInt?) throws {
+        var info = stat()
+        guard let device, fstat(descriptor, &info) == 0, UInt(info.st_dev) == device else { return }
+        throw FileError(operation: "create", path: path, code: ENOTCONN)
     }
 
     private static func randomSuffix() -> String {

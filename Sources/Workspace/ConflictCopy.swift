@@ -10,7 +10,7 @@ public enum ConflictCopy {
         var counter = 1
         while true {
             let relative = folder + base + (counter == 1 ? "" : "-\(counter)") + ".md"
-            let candidate = ResolvedPath(relative: relative, absolute: root.path + "/" + relative)
+            let candidate = root.named(relative)
             if !FileSystem.exists(candidate.absolute) { return candidate }
             counter += 1
         }
@@ -23,7 +23,7 @@ public enum ConflictCopy {
         let prefix = prefix(for: target)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/" + folder)) ?? []
         for name in names.sorted() where name.hasPrefix(prefix) && name.hasSuffix(".md") {
-            let candidate = ResolvedPath(relative: folder + name, absolute: root.path + "/" + folder + name)
+            let candidate = root.named(folder + name)
             if let data = FileManager.default.contents(atPath: candidate.absolute), data.count == bytes.count,
                Array(data) == bytes {
                 return candidate

@@ -4,10 +4,14 @@ import Glibc
 public struct ResolvedPath: Sendable, Hashable {
     public var relative: String
     public var absolute: String
+    /// When the root is a mount point: the device of the file system underneath it. A file or
+    /// folder created there means the mount went away, and is refused (see AtomicFile).
+    public var belowMount: UInt?
 
-    public init(relative: String, absolute: String) {
+    public init(relative: String, absolute: String, belowMount: UInt? = nil) {
         self.relative = relative
         self.absolute = absolute
+        self.belowMount = belowMount
     }
 }
 
@@ -69,7 +73,13 @@ public struct VaultRoot: Sendable {
         let absolute = path + "/" + relative
         guard absolute.utf8.count < Int(PATH_MAX) else { throw .tooLong }
         try checkStaysInside(absolute, shownAs: relative)
-        return ResolvedPath(relative: relative, absolute: absolute)
+        return ResolvedPath(relative: relative, absolute: absolute, belowMount: parentDevice)
+    }
+
+    /// A path this program named itself under the root (a conflict copy, a temporary file), not
+    /// checked like `resolve` does.
+    public func named(_ relative: String) -> ResolvedPath {
+        ResolvedPath(relative: relative, absolute: path + "/" + relative, belowMount: parentDevice)
     }
 
     /// Resolves a `file://` URI (host empty or "localhost") naming a file under the root; percent-escapes

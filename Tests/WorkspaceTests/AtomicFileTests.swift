@@ -82,6 +82,29 @@ import Testing
         #expect(error?.description.hasPrefix("could not ") == true)
         #expect(directory.read("plain") == "not a folder")
     }
+
+    /// rclone killed and its mount point unmounted: the path now names the bare folder underneath.
+    /// Writing there would put files outside the bucket and stop rclone from mounting again.
+    @Test(.enabled(if: RcloneMount.isAvailable, "skipped: needs rclone and /dev/fuse"), .timeLimit(.minutes(2)))
+    func aMountThatWentAwayIsNotWrittenUnder() throws {
+        let mount = try RcloneMount()
+        defer { mount.stop() }
+        try mount.start()
+        let root = try VaultRoot(mount.mountPoint)
+        let top = try root.resolve(relativePath: "note.md")
+        let nested = try root.resolve(relativePath: "new folder/note.md")
+        let unmount = Process()
+        unmount.executableURL = URL(fileURLWithPath: "/usr/bin/fusermount3")
+        unmount.arguments = ["-u", "-z", mount.mountPoint]
+        try unmount.run()
+        unmount.waitUntilExit()
+        #expect(!root.isPresent)
+
+        for target in [top, nested] {
+            #expect { try AtomicFile.write(Array("text".utf8), to: target) } throws: { ($0 as? FileError)?.code == ENOTCONN }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mount.mountPoint).isEmpty)
+    }
 }
 
 /// Makes a folder refuse new entries: mode 0555 for ordinary users; root ignores modes, so for root the

@@ -23,13 +23,13 @@ package enum LeftoverTemporaries {
         while let relative = walker.nextObject() as? String {
             let name = (relative as NSString).lastPathComponent
             guard name.hasPrefix("."), let range = name.range(of: marker) else { continue }
-            let temporary = ResolvedPath(relative: relative, absolute: root.path + "/" + relative)
+            let temporary = root.named(relative)
             guard let stamp = NoteFile.stamp(temporary),
                   Double(stamp.mtime) / 1e9 < now.timeIntervalSince1970 - minimumAge else { continue }
             let folder = (relative as NSString).deletingLastPathComponent
             let noteName = String(name[name.index(after: name.startIndex)..<range.lowerBound])
             let note = folder.isEmpty ? noteName : folder + "/" + noteName
-            if adopt(temporary, as: ResolvedPath(relative: note, absolute: root.path + "/" + note), index: index) {
+            if adopt(temporary, as: root.named(note), index: index) {
                 outcome.adopted.append(relative)
             } else if unlink(temporary.absolute) == 0 {
                 outcome.removed.append(relative)
