@@ -16,26 +16,30 @@ import Support
 /// why (see `FrameReader`), after which reading resumes at the next header.
 /// Creating a Connection makes the process ignore SIGPIPE, so a vanished client shows up as a failed
 /// write (which ends `run`) instead of killing the process.
-public final class Connection: @unchecked Sendable {
-    // Safe: the mutable fields are guarded by `lock`; frames go out through `writer` only.
+public final class Connection: Sendable {
     private struct InFlight {
         let task: Task<Void, Never>
         var cancelRequested = false
     }
     private typealias Reply = CheckedContinuation<Result<JSONValue, ResponseError>, Never>
 
+    /// Requests being answered and server→client requests awaiting their reply. Invariant: once
+    /// `closed`, nothing new waits for a reply (`run` has failed every waiter).
+    private struct State {
+        var stopRequested = false
+        var closed = false
+        var inFlight: [RequestID: InFlight] = [:]
+        var awaitingReply: [RequestID: Reply] = [:]
+        var nextOutgoingID: Int64 = 1
+    }
+
     private let input: Int32
     private let maxFrameSize: Int
     private let wakeRead: Int32
     private let wakeWrite: Int32
+    /// Frames go out through it only.
     private let writer: FrameWriter
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var stopRequested = false
-    private var closed = false
-    private var inFlight: [RequestID: InFlight] = [:]
-    private var awaitingReply: [RequestID: Reply] = [:]
-    private var nextOutgoingID: Int64 = 1
+    private let state = Locked(State())
 
     private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 
@@ -78,10 +82,10 @@ public final class Connection: @unchecked Sendable {
             }
         }
         if reader.endedMidFrame { Log.warning("input ended in the middle of a frame") }
-        let (abandoned, unanswerable) = lock.withLock {
-            closed = true
-            defer { awaitingReply.removeAll() }
-            return (Array(awaitingReply.values), inFlight.values.map(\.task))
+        let (abandoned, unanswerable) = state.withLock { state in
+            state.closed = true
+            defer { state.awaitingReply.removeAll() }
+            return (Array(state.awaitingReply.values), state.inFlight.values.map(\.task))
         }
         for task in unanswerable { task.cancel() }
         for reply in abandoned {
@@ -92,9 +96,9 @@ public final class Connection: @unchecked Sendable {
 
     /// Makes `run` return soon, from any thread.
     public func stop() {
-        let first = lock.withLock {
-            defer { stopRequested = true }
-            return !stopRequested
+        let first = state.withLock { state in
+            defer { state.stopRequested = true }
+            return !state.stopRequested
         }
         if first { Self.signalWake(wakeWrite) }
     }
@@ -102,14 +106,18 @@ public final class Connection: @unchecked Sendable {
     /// Runs `body` in a Task answering request `id`. `$/cancelRequest` for that id cancels the Task and the
     /// answer is -32800. A thrown ResponseError is sent as-is; CancellationError → -32800; any other error → -32603 with its description.
     public func answer(_ id: RequestID, _ body: @escaping @Sendable () async throws -> JSONValue) {
-        lock.lock()
-        guard inFlight[id] == nil else {
-            lock.unlock()
-            respond(id, .failure(.invalidRequest("request id \(id) is already in progress")))
-            return
+        let accepted = state.withLock { state in
+            guard state.inFlight[id] == nil else { return false }
+            // The task cannot finish (it takes the lock) before it is registered below.
+            state.inFlight[id] = InFlight(task: answering(id, body))
+            return true
         }
-        // The task cannot finish (it takes `lock`) before it is registered below.
-        let task = Task { [self] in
+        if !accepted { respond(id, .failure(.invalidRequest("request id \(id) is already in progress"))) }
+    }
+
+    /// The task answering request `id` with what `body` returns or throws.
+    private func answering(_ id: RequestID, _ body: @escaping @Sendable () async throws -> JSONValue) -> Task<Void, Never> {
+        Task { [self] in
             let result: Result<JSONValue, ResponseError>
             do {
                 result = .success(try await body())
@@ -120,11 +128,9 @@ public final class Connection: @unchecked Sendable {
             } catch {
                 result = .failure(.internalError(String(describing: error)))
             }
-            let cancelled = lock.withLock { inFlight.removeValue(forKey: id)?.cancelRequested ?? false }
+            let cancelled = state.withLock { $0.inFlight.removeValue(forKey: id)?.cancelRequested ?? false }
             respond(id, cancelled ? .failure(.requestCancelled) : result)
         }
-        inFlight[id] = InFlight(task: task)
-        lock.unlock()
     }
 
     /// Sends the response to request `id` now (for quick synchronous answers).
@@ -142,18 +148,18 @@ public final class Connection: @unchecked Sendable {
     /// Server→client request (workspace/applyEdit, window/workDoneProgress/create, client/registerCapability…); ids are the server's own; the client's response is correlated. Throws the client's error.
     /// Cancelling the calling task sends `$/cancelRequest` and throws -32800.
     public func sendRequest(_ method: String, _ params: JSONValue?) async throws(ResponseError) -> JSONValue {
-        let id = lock.withLock {
-            defer { nextOutgoingID += 1 }
-            return RequestID.integer(nextOutgoingID)
+        let id = state.withLock { state in
+            defer { state.nextOutgoingID += 1 }
+            return RequestID.integer(state.nextOutgoingID)
         }
         var message: [String: JSONValue] = ["jsonrpc": "2.0", "id": id.json, "method": .string(method)]
         if let params { message["params"] = params }
         let request = JSONValue.object(message)
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (reply: Reply) in
-                let accepted = lock.withLock {
-                    if closed { return false }
-                    awaitingReply[id] = reply
+                let accepted = state.withLock { state in
+                    if state.closed { return false }
+                    state.awaitingReply[id] = reply
                     return true
                 }
                 guard accepted else {
@@ -193,7 +199,7 @@ public final class Connection: @unchecked Sendable {
             Log.debug("notification \(method)")
             handler.handleNotification(method: method, params: params, connection: self)
         case .response(let id, let result):
-            if let reply = lock.withLock({ awaitingReply.removeValue(forKey: id) }) {
+            if let reply = state.withLock({ $0.awaitingReply.removeValue(forKey: id) }) {
                 reply.resume(returning: result)
             } else {
                 Log.warning("response to unknown request \(id) ignored")
@@ -207,10 +213,10 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func cancel(_ id: RequestID) {
-        lock.withLock {
-            guard var entry = inFlight[id] else { return }
+        state.withLock { state in
+            guard var entry = state.inFlight[id] else { return }
             entry.cancelRequested = true
-            inFlight[id] = entry
+            state.inFlight[id] = entry
             entry.task.cancel()
         }
     }
@@ -218,7 +224,7 @@ public final class Connection: @unchecked Sendable {
     /// Resumes a waiting `sendRequest` with `error`; false if it was already resumed.
     @discardableResult
     private func withdraw(_ id: RequestID, _ error: ResponseError) -> Bool {
-        guard let reply = lock.withLock({ awaitingReply.removeValue(forKey: id) }) else { return false }
+        guard let reply = state.withLock({ $0.awaitingReply.removeValue(forKey: id) }) else { return false }
         reply.resume(returning: .failure(error))
         return true
     }

@@ -26,3 +26,25 @@ public struct Diagnostic: Sendable, Hashable {
         return .object(value)
     }
 }
+
+/// The params of `textDocument/publishDiagnostics`: a document's diagnostics, all of them.
+public struct PublishDiagnostics: Sendable, Hashable {
+    public static let method = "textDocument/publishDiagnostics"
+
+    public var uri: String
+    /// The document version they were computed for (nil: none, as when a document closes).
+    public var version: Int?
+    public var diagnostics: [Diagnostic]
+
+    public init(uri: String, version: Int? = nil, diagnostics: [Diagnostic]) {
+        self.uri = uri
+        self.version = version
+        self.diagnostics = diagnostics
+    }
+
+    public var json: JSONValue {
+        var value: [String: JSONValue] = ["uri": .string(uri), "diagnostics": .array(diagnostics.map(\.json))]
+        if let version { value["version"] = JSONValue(version) }
+        return .object(value)
+    }
+}

@@ -2,25 +2,35 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Support
 import Vault
 import Workspace
 
+/// What the vault reports: changes made elsewhere (the change monitor) and saves that reached the
+/// bucket (the upload tracker), told to the client as `notes/didChange` and `notes/didUpload`.
+extension Server: ChangeSink, UploadSink {
+    package func changed(_ changes: [ChangeRecord]) async {
+        guard let session = try? session() else { return }
+        await announce(changes, session: session)
+    }
+
+    package func isOpen(_ path: String) -> Bool { documents[path] != nil }
+
+    public func uploaded(_ save: UploadTracker.Pending) {
+        guard let session = try? session() else { return }
+        let params = NotesDidUpload(uri: session.uri(save.path), path: save.path, checksum: save.checksum)
+        connection.notify(NotesDidUpload.method, params.json)
+    }
+}
+
 extension Server {
     /// Tells the client about changes made elsewhere (`notes/didChange`), and for open
     /// documents reads the new text once so a reload (or a later conflict copy) has it.
     func announce(_ changes: [ChangeRecord], session: VaultContext) async {
-        connection.notify("notes/didChange", [
-            "changes": .array(changes.map { change in
-                [
-                    "uri": .string(session.uri(change.path)), "path": .string(change.path), "kind": .string(change.op.rawValue),
-                    "checksum": JSONValue(change.checksum), "version": .integer(change.version),
-                    "origin": .string(change.device),
-                    "at": .string(Timestamp.iso8601(Date(timeIntervalSince1970: Double(change.at) / 1000), fractionalSeconds: true)),
-                ]
-            }),
-        ])
+        let params = NotesDidChange(changes: changes.map { .init($0, uri: session.uri($0.path)) })
+        connection.notify(NotesDidChange.method, params.json)
         // A file written on this device's mount other than by a save here (an editor writing it
         // itself, seen by inotify or didSave) is uploaded now too, like our own saves.
         for change in changes where change.device == session.device && change.checksum != nil {

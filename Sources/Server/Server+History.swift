@@ -14,75 +14,51 @@ import Workspace
 extension Server {
     /// `notes/history {path | uri, limit?}` → `{path, uri, versions}`, newest first; also for a
     /// deleted note (its newest entry then has `deleted: true`).
-    func notesHistory(_ params: Params) async throws -> JSONValue {
+    func noteHistory(_ request: NoteHistoryRequest) async throws -> NoteHistoryResult {
         let session = try session()
-        let path = try session.resolve(params)
-        let limit = try params.optionalInteger("limit") ?? 50
-        guard (1...1000).contains(limit) else { throw ResponseError.invalidParams("limit: must be between 1 and 1000") }
+        let path = try session.resolve(request.note)
         let versions = try await Blocking.run("reading the history of \(path.relative)", timeout: session.saveTimeout) {
-            try session.index.history(path: path.relative, limit: limit)
+            try session.index.history(path: path.relative, limit: request.limit)
         }
-        return ["path": .string(path.relative), "uri": .string(session.uri(path.relative)),
-                "versions": .array(versions.map(\.json))]
+        return NoteHistoryResult(path: path.relative, uri: session.uri(path.relative), versions: versions.map(\.entry))
     }
 
     /// `notes/open {path | uri | permalink, version}`: that version's text and facts from the index,
     /// whatever the file holds now (`source: "history"`; `currentVersion` is null for a deleted note).
-    func notesOpenVersion(_ params: Params, version: Int) async throws -> JSONValue {
+    func openVersion(_ note: OpenNoteRequest.Note, version: Int64) async throws -> OpenNoteResult {
         let session = try session()
-        guard version >= 1 else { throw ResponseError.invalidParams("version: must be 1 or more") }
-        let permalink = try params.optionalString("permalink")
-        let named: ResolvedPath? = permalink == nil ? try session.resolve(params) : nil
-        return try await Blocking.run("reading a version", timeout: session.saveTimeout) { () throws -> JSONValue in
-            var path = named?.relative
-            if let permalink {
-                guard let record = try session.index.resolve(link: permalink, from: nil) else {
-                    throw ResponseError.requestFailed("no note has the permalink or title '\(permalink)' (a deleted note: pass its path)")
-                }
-                path = record.path
-            }
-            guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
+        let named = try self.note(note, in: session)
+        return try await Blocking.run("reading a version", timeout: session.saveTimeout) { () throws -> OpenNoteResult in
+            let path = try named?.relative ?? self.permalinkHolder(note, session, hint: " (a deleted note: pass its path)").path
             let kept: (info: NoteVersionInfo, text: String)
-            do { kept = try session.keptVersion(path: path, version: Int64(version)) }
+            do { kept = try session.keptVersion(path: path, version: version) }
             catch let error as VersionLookupError { throw ResponseError.invalidParams("version: \(error)") }
             let current = try session.index.record(path: path)
             let parsed = NoteParser.parse(kept.text, path: path)
-            var result = kept.info.fields
-            result["uri"] = .string(session.uri(path))
-            result["path"] = .string(path)
-            result["permalink"] = .string(parsed.permalink)
-            result["title"] = .string(parsed.title)
-            result["text"] = .string(kept.text)
-            result["source"] = "history"
-            result["currentVersion"] = current.map { .integer($0.version) } ?? .null
-            return .object(result)
+            return OpenNoteResult(uri: session.uri(path), path: path, permalink: parsed.permalink, title: parsed.title,
+                                  text: kept.text, kept: .init(entry: kept.info.entry, currentVersion: current?.version))
         }
     }
 
     /// `notebridge.history {uri | path, limit?}` (or the uri alone): what `notes/history` returns.
     func historyCommand(_ arguments: [Params]) async throws -> JSONValue {
-        try await notesHistory(Self.noteArgument(arguments, "notebridge.history"))
+        try await noteHistory(Self.noteArgument(arguments, "notebridge.history").decode(NoteHistoryRequest.init)).json
     }
 
     /// `notebridge.restore {uri | path, version, baseVersion?}`: saves that version's text as the
     /// newest version (origin `restore`), a compare-and-swap against `baseVersion` (default: the
     /// version the index holds now; 0 re-creates a deleted note). Answers like `notes/save`.
     func restoreCommand(_ arguments: [Params]) async throws -> JSONValue {
+        let restore = try Self.noteArgument(arguments, "notebridge.restore").decode(RestoreNoteArguments.init)
         let session = try session()
-        let params = try Self.noteArgument(arguments, "notebridge.restore")
-        let path = try session.resolve(params)
+        let path = try session.resolve(restore.note)
         try Self.requireNote(path)
-        guard let version = try params.optionalInteger("version"), version >= 1 else {
-            throw ResponseError.invalidParams("arguments[0].version: expected the version to restore (1 or more)")
-        }
-        let baseVersion = try params.optionalInteger("baseVersion")
-        if let baseVersion, baseVersion < 0 { throw ResponseError.invalidParams("arguments[0].baseVersion: must be 0 or more") }
         let output = try await Blocking.run("restoring \(path.relative)", timeout: session.saveTimeout) { () throws -> SaveOutput in
-            do { return try session.restore(path, version: Int64(version), baseVersion: baseVersion.map(Int64.init)) }
+            do { return try session.restore(path, version: restore.version, baseVersion: restore.baseVersion) }
             catch let error as VersionLookupError { throw ResponseError.invalidParams("arguments[0].version: \(error)") }
         }
         afterSave(output, path: path, session: session)
-        return saveResult(output, session: session)
+        return saveResult(output, session: session).json
     }
 
     /// `notebridge.showVersion [uri, version]`: puts that version's text into the open buffer
@@ -140,18 +116,4 @@ extension Server {
         guard first.raw?.objectValue != nil else { throw .invalidParams("arguments[0]: expected an object or a uri") }
         return Params(first.raw, path: "arguments[0]")
     }
-}
-
-extension NoteVersionInfo {
-    /// When it was written, as the protocol writes dates (UTC, with milliseconds).
-    package var when: String { Timestamp.iso8601(Date(timeIntervalSince1970: Double(at) / 1000), fractionalSeconds: true) }
-
-    /// The facts of a version as notes/history and `notebridge history --json` give them.
-    package var fields: [String: JSONValue] {
-        ["version": .integer(version), "checksum": checksum.map(JSONValue.string) ?? .null, "device": .string(device),
-         "at": .string(when), "size": .integer(size), "origin": .string(origin.rawValue),
-         "deleted": .bool(isDeletion), "hasText": .bool(hasText)]
-    }
-
-    package var json: JSONValue { .object(fields) }
 }

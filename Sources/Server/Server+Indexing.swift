@@ -22,9 +22,7 @@ extension Server {
             indexCompleted()
             // Changes the initial index itself recorded are the starting point, not news, except
             // those made by others while it ran, which the feed still holds after `startSeq`.
-            let monitor = ChangeMonitor(vault: session, isOpen: { [weak self] path in self?.documents[path] != nil }) { [weak self] changes in
-                await self?.announce(changes, session: session)
-            }
+            let monitor = ChangeMonitor(vault: session, sink: self)
             startMonitor(monitor)
             let indexedSeq = try await Blocking.run("reading the change feed", timeout: 60) { try session.index.latestChangeSeq() }
             monitor.start(fromSeq: startSeq, ignoringOwnChangesThrough: indexedSeq)

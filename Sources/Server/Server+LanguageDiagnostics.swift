@@ -3,6 +3,7 @@ import Index
 import JSON
 import JSONRPC
 import Language
+import LSP
 import Notes
 import Support
 import Vault
@@ -16,7 +17,7 @@ final class LinkDiagnosticsCache: Sendable {
 
     private struct Entry: Sendable {
         var text: String
-        var diagnostics: [JSONValue]
+        var diagnostics: [Diagnostic]
         var at: Date
     }
 
@@ -25,7 +26,7 @@ final class LinkDiagnosticsCache: Sendable {
 
     /// The diagnostics last computed for `path` (maybe for an older text), and whether the
     /// caller should start a computation for `text` (none is running and the entry is stale).
-    func lookup(path: String, text: String) -> (diagnostics: [JSONValue], start: Bool) {
+    func lookup(path: String, text: String) -> (diagnostics: [Diagnostic], start: Bool) {
         state.withLock { state in
             let entry = state.entries[path]
             let fresh = entry.map { $0.text == text && Date().timeIntervalSince($0.at) < Self.maxAge } ?? false
@@ -36,7 +37,7 @@ final class LinkDiagnosticsCache: Sendable {
     }
 
     /// Stores a result; returns whether it differs from what was shown before.
-    func store(path: String, text: String, diagnostics: [JSONValue]) -> Bool {
+    func store(path: String, text: String, diagnostics: [Diagnostic]) -> Bool {
         state.withLock { state in
             let changed = state.entries[path]?.diagnostics != diagnostics
             state.entries[path] = Entry(text: text, diagnostics: diagnostics, at: Date())
@@ -100,7 +101,7 @@ struct NewNote: Sendable {
 
 extension Server {
     /// Unresolved links and a duplicate permalink in an open document (cached; see `LinkDiagnosticsCache`).
-    func linkDiagnostics(for document: OpenDocument) -> [JSONValue] {
+    func linkDiagnostics(for document: OpenDocument) -> [Diagnostic] {
         // Until the whole folder is indexed, a link to a note not reached yet would look unresolved.
         guard indexComplete.isSet, let session = try? session() else { return [] }
         let (cached, start) = linkChecks.lookup(path: document.path, text: document.text)
@@ -113,7 +114,7 @@ extension Server {
         do {
             let diagnostics = try await indexQuery("checking links in \(path)", session) {
                 let note = NoteSnapshot(path: path, uri: session.uri(path), text: text, openVersion: nil)
-                return try NoteDiagnostics.links(note, encoding: encoding, queries: IndexNoteQueries(session)).map(\.json)
+                return try NoteDiagnostics.links(note, encoding: encoding, queries: IndexNoteQueries(session))
             }
             if linkChecks.store(path: path, text: text, diagnostics: diagnostics) || documents[path].map({ $0.text != text }) == true {
                 publishDiagnostics(path)

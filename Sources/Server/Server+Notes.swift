@@ -2,9 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
-import Language
 import LSP
-import Merge
 import Notes
 import Support
 import Vault
@@ -12,55 +10,54 @@ import Workspace
 
 extension Server {
     /// `notes/open {path | permalink | uri}` → the note's text and the version it is at.
-    func notesOpen(_ params: Params) async throws -> JSONValue {
-        if let version = try params.optionalInteger("version") { return try await notesOpenVersion(params, version: version) }
+    func openNote(_ request: OpenNoteRequest) async throws -> OpenNoteResult {
+        if let version = request.version { return try await openVersion(request.note, version: version) }
         let session = try session()
-        let permalink = try params.optionalString("permalink")
-        let explicitPath: ResolvedPath? = permalink == nil ? try session.resolve(params) : nil
-        if let explicitPath { try Self.requireNote(explicitPath) }
-        return try await Blocking.run("opening a note", timeout: session.saveTimeout) { () throws -> JSONValue in
-            var path = explicitPath
-            if let permalink {
-                guard let record = try session.index.resolve(link: permalink, from: nil) else {
-                    throw ResponseError.requestFailed("no note has the permalink or title '\(permalink)'")
-                }
-                path = try session.root.resolve(relativePath: record.path)
-            }
-            guard let path else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
+        let named = try note(request.note, in: session)
+        if let named { try Self.requireNote(named) }
+        return try await Blocking.run("opening a note", timeout: session.saveTimeout) { () throws -> OpenNoteResult in
+            let path = try named ?? session.root.resolve(relativePath: self.permalinkHolder(request.note, session).path)
             let opened = try session.openNote(path)
             guard opened.exists else { throw ResponseError.requestFailed("\(path.relative) does not exist") }
-            let base = opened.base
-            self.monitor?.noteKnown(path: path.relative, checksum: base.checksum)
-            let parsed = NoteParser.parse(base.text, path: path.relative)
-            return [
-                "uri": .string(session.uri(path.relative)), "path": .string(path.relative),
-                "permalink": .string(parsed.permalink), "title": .string(parsed.title), "text": .string(base.text),
-                "checksum": JSONValue(base.checksum), "version": .integer(base.version), "stale": .bool(opened.stale),
-                "source": .string(opened.source.rawValue),
-            ]
+            self.monitor?.noteKnown(path: path.relative, checksum: opened.base.checksum)
+            let parsed = NoteParser.parse(opened.base.text, path: path.relative)
+            return OpenNoteResult(uri: session.uri(path.relative), path: path.relative, permalink: parsed.permalink,
+                                  title: parsed.title, text: opened.base.text, checksum: opened.base.checksum,
+                                  version: opened.base.version, source: opened.source == .index ? .index : .mount,
+                                  stale: opened.stale)
         }
     }
 
-    /// `notes/save {uri | path, text, baseVersion?, baseChecksum?, force?}`.
-    func notesSave(_ params: Params) async throws -> JSONValue {
-        let session = try session()
-        let path = try session.resolve(params)
-        try Self.requireNote(path)
-        let text = try params.string("text")
-        let force = try params.optionalBool("force") ?? false
-        let baseVersion = try params.optionalInteger("baseVersion")
-        let baseChecksum = try params.optionalString("baseChecksum")
-        if let baseVersion, baseVersion < 0 { throw ResponseError.invalidParams("baseVersion: must be 0 or more") }
-        let document = documents[path.relative]
+    /// The note a request names by uri or path (nil when it names a permalink).
+    func note(_ note: OpenNoteRequest.Note, in session: VaultContext) throws(ResponseError) -> ResolvedPath? {
+        guard case .target(let target) = note else { return nil }
+        return try session.resolve(target)
+    }
 
-        if let conflict = document?.conflict, conflict.ours == text, !force {
+    /// Blocking: the note holding a permalink (or title) a request names.
+    func permalinkHolder(_ note: OpenNoteRequest.Note, _ session: VaultContext, hint: String = "") throws -> NoteRecord {
+        guard case .permalink(let permalink) = note else { throw ResponseError.invalidParams("expected one of uri, path, permalink") }
+        guard let record = try session.index.resolve(link: permalink, from: nil) else {
+            throw ResponseError.requestFailed("no note has the permalink or title '\(permalink)'\(hint)")
+        }
+        return record
+    }
+
+    /// `notes/save {uri | path, text, baseVersion?, baseChecksum?, force?}`.
+    func notesSave(_ params: Params) async throws -> JSONValue { try await saveNote(params.decode(SaveNoteRequest.init)).json }
+
+    func saveNote(_ note: SaveNoteRequest) async throws -> SaveNoteResult {
+        let session = try session()
+        let path = try session.resolve(note.note)
+        try Self.requireNote(path)
+        let document = documents[path.relative]
+        if let conflict = document?.conflict, conflict.ours == note.text, !note.force {
             // Saving the same text again against the same newer version: same answer, no second copy.
             return saveResult(.init(status: .conflict, record: try await record(path, session), text: conflict.theirs.text,
                                     conflict: conflict), session: session)
         }
-
-        let request = SaveRequest(path: path, text: text, force: force, baseVersion: baseVersion.map(Int64.init),
-                                  baseChecksum: baseChecksum)
+        let request = SaveRequest(path: path, text: note.text, force: note.force, baseVersion: note.baseVersion,
+                                  baseChecksum: note.baseChecksum)
         let output = try await Blocking.run("saving \(path.relative)", timeout: session.saveTimeout) { () throws -> SaveOutput in
             do { return try session.save(request, document: document) }
             catch let refused as MissingBase { throw ResponseError.invalidParams(refused.description) }
@@ -103,72 +100,47 @@ extension Server {
         publishDiagnostics(path.relative)
     }
 
-    func saveResult(_ output: SaveOutput, session: VaultContext) -> JSONValue {
-        var result: [String: JSONValue] = [
-            "status": .string(output.status.rawValue), "checksum": .string(output.record.checksum),
-            "version": .integer(output.record.version), "path": .string(output.record.path),
-            "uri": .string(session.uri(output.record.path)),
-        ]
-        if output.status == .merged { result["text"] = .string(output.text) }
-        if let copy = output.outsideWriteCopy { result["outsideWriteCopy"] = .string(copy) }
+    /// The answer to a save; starts following its bytes (or its conflict copy) to the bucket.
+    func saveResult(_ output: SaveOutput, session: VaultContext) -> SaveNoteResult {
+        var uploaded: Bool?
         if output.status == .saved || output.status == .merged {
             if let uploads {
                 uploads.track(path: output.record.path, checksum: output.record.checksum, bytes: Array(output.text.utf8))
-                result["uploaded"] = false
+                uploaded = false
             } else if session.isLocalDisk {
-                result["uploaded"] = true
+                uploaded = true
             }
         }
-        if let conflict = output.conflict {
-            uploads?.push(path: conflict.copyPath)
-            result["text"] = .string(conflict.theirs.text)
-            result["conflict"] = [
-                "theirsChecksum": JSONValue(conflict.theirs.checksum), "theirsVersion": .integer(conflict.theirs.version),
-                "copyPath": .string(conflict.copyPath),
-                "hunks": .array(conflict.hunks.map { hunk in
-                    ["range": lineRange(hunk.oursLines), "ours": .string(hunk.ours), "theirs": .string(hunk.theirs)]
-                }),
-            ]
-        }
-        return .object(result)
+        if let conflict = output.conflict { uploads?.push(path: conflict.copyPath) }
+        return SaveNoteResult(output, uri: session.uri(output.record.path), uploaded: uploaded)
     }
 
     /// `notes/search {query, limit?, offset?, type?, tag?, folder?}`.
-    func notesSearch(_ params: Params) async throws -> JSONValue {
+    func searchNotes(_ search: SearchNotesRequest) async throws -> SearchNotesResult {
         let session = try session()
-        let request = SearchRequest(text: try params.string("query"), limit: try params.optionalInteger("limit") ?? 20,
-                                    offset: try params.optionalInteger("offset") ?? 0, type: try params.optionalString("type"),
-                                    tag: try params.optionalString("tag"), folder: try params.optionalString("folder"))
-        guard (1...1000).contains(request.limit) else { throw ResponseError.invalidParams("limit: must be between 1 and 1000") }
-        guard request.offset >= 0 else { throw ResponseError.invalidParams("offset: must be 0 or more") }
+        let request = SearchRequest(text: search.query, limit: search.limit, offset: search.offset, type: search.type,
+                                    tag: search.tag, folder: search.folder)
         let results = try await Blocking.run("searching", timeout: session.saveTimeout) { try session.index.search(request) }
-        return [
-            "results": .array(results.hits.map { hit in
-                [
-                    "uri": .string(session.uri(hit.path)), "path": .string(hit.path), "permalink": .string(hit.permalink),
-                    "title": .string(hit.title), "type": .string(hit.type), "snippet": .string(hit.snippet),
-                    "score": .double(hit.score),
-                ]
-            }),
-            "retriedWithOr": .bool(results.retriedWithOr),
-            // The first index of the folder has not finished: notes not reached yet are missing.
-            "incomplete": .bool(!indexComplete.isSet),
-        ]
+        // `incomplete`: the first index of the folder has not finished, so notes not reached yet are missing.
+        return SearchNotesResult(results: results.hits.map { .init($0, uri: session.uri($0.path)) },
+                                 retriedWithOr: results.retriedWithOr, incomplete: !indexComplete.isSet)
     }
 
     /// `notes/delete {uri | path, baseVersion?}`: compare-and-swap in the index, then unlink.
-    func notesDelete(_ params: Params) async throws -> JSONValue {
+    func notesDelete(_ params: Params) async throws -> JSONValue { try await deleteNote(params.decode(DeleteNoteRequest.init)).json }
+
+    func deleteNote(_ request: DeleteNoteRequest) async throws -> DeleteNoteResult {
         let session = try session()
-        let path = try session.resolve(params)
-        let baseVersion = try params.optionalInteger("baseVersion").map(Int64.init) ?? documents[path.relative]?.base?.version
-        return try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) { () throws -> JSONValue in
+        let path = try session.resolve(request.note)
+        let baseVersion = request.baseVersion ?? documents[path.relative]?.base?.version
+        return try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) { () throws -> DeleteNoteResult in
             guard let current = try session.index.record(path: path.relative) else {
                 throw ResponseError.requestFailed("\(path.relative) is not a note in the index")
             }
             switch try session.index.deleteIfVersion(path: path.relative, baseVersion: baseVersion ?? current.version,
                                                      device: session.device) {
             case .lost(let now):
-                return ["status": "conflict", "version": now.map { .integer($0.version) } ?? .null]
+                return .conflict(version: now?.version)
             case .deleted:
                 self.monitor?.noteKnown(path: path.relative, checksum: nil)
                 if unlink(path.absolute) != 0 && errno != ENOENT {
@@ -181,12 +153,8 @@ extension Server {
                     }
                     throw error
                 }
-                return ["status": "deleted"]
+                return .deleted
             }
         }
-    }
-
-    func lineRange(_ lines: Range<Int>) -> JSONValue {
-        LSPRange(lines: lines).json
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Support
 import Vault
@@ -42,7 +43,7 @@ extension Server {
         let path = try session().resolve(try params.object("textDocument"))
         let uri = documents[path.relative]?.uri
         documents.close(path: path.relative)
-        if let uri { connection.notify("textDocument/publishDiagnostics", ["uri": .string(uri), "diagnostics": []]) }
+        if let uri { connection.notify(PublishDiagnostics.method, PublishDiagnostics(uri: uri, diagnostics: []).json) }
     }
 
     /// An editor that writes files itself (Helix, VS Code) tells us after the fact. If that

@@ -2,15 +2,14 @@ import Foundation
 import Index
 import JSON
 import JSONRPC
+import LSP
 import Notes
 import Support
 import Vault
 import Workspace
 
 /// The language server: lifecycle, dispatch, and the state shared by the handlers.
-public final class Server: MessageHandler, @unchecked Sendable {
-    // Safe: the mutable fields below are guarded by `lock` (and `documentLock` for the held
-    // notifications); `connection` is set once in `run`, before the first message is read.
+public final class Server: MessageHandler, Sendable {
     enum Phase { case uninitialized, running, shutDown }
 
     let commandLine: Settings
@@ -27,29 +26,41 @@ public final class Server: MessageHandler, @unchecked Sendable {
     /// Held while one document's diagnostics are computed and sent, so an older computation
     /// (say, before its link check finished) is never sent after a newer one and shown last.
     let publishing = NSLock()
-    private let lock = NSLock()
-    private var phase = Phase.uninitialized
-    private var exitCode: Int32 = 1
-    private var _session: VaultContext?
-    private var _sessionProblem: String?
-    /// Why the index does not answer yet, while `openRetryingIndex` keeps trying.
-    private var _indexProblem: String?
-    private var _encoding = PositionEncoding.utf16
-    private var _clientSupportsProgress = false
-    private var _monitor: ChangeMonitor?
-    private var _uploads: UploadTracker?
-    private var initializeParams: JSONValue?
-    private var sessionOpening = false
-    private let documentLock = NSLock()
-    private var deferredNotifications: [(String, JSONValue?)] = []
-    private var clientSettings = Settings()
-    var connection: Connection!
+    /// What the client said and how far the folder's opening got. Invariant: `session` and
+    /// `sessionProblem` are set once each, never both; `sessionOpening` is true from `initialized`
+    /// until one of them is set.
+    private struct State {
+        var phase = Phase.uninitialized
+        var exitCode: Int32 = 1
+        var session: VaultContext?
+        var sessionProblem: String?
+        /// Why the index does not answer yet, while `openRetryingIndex` keeps trying.
+        var indexProblem: String?
+        var encoding = PositionEncoding.utf16
+        var clientSupportsProgress = false
+        var monitor: ChangeMonitor?
+        var uploads: UploadTracker?
+        var initializeParams: JSONValue?
+        var sessionOpening = false
+        var clientSettings = Settings()
+    }
+    private let state = Locked(State())
+    /// Text-sync notifications held while the folder opens, in arrival order. Its lock is held
+    /// while one is applied, so held ones and later ones are applied in order.
+    private let heldNotifications = Locked<[(String, JSONValue?)]>([])
+    /// Set once in `run`, before the first message is read.
+    private let boundConnection = Locked<Connection?>(nil)
 
     public init(settings: Settings) { commandLine = settings }
 
+    var connection: Connection {
+        guard let connection = boundConnection.value else { preconditionFailure("the server is not running on a connection") }
+        return connection
+    }
+
     /// Serves one client until it exits or closes stdin; returns the process exit code.
     public func run(connection: Connection) -> Int32 {
-        self.connection = connection
+        boundConnection.withLock { $0 = connection }
         // Besides stderr, the client's log (window/logMessage) hears everything but debug lines.
         Log.sink = { [weak connection] level, message in
             guard level <= .info else { return }
@@ -59,19 +70,19 @@ public final class Server: MessageHandler, @unchecked Sendable {
         defer { Log.sink = nil }
         connection.run(self)
         // Let saves under way finish (bounded by the save timeout) so none is cut off half-way.
-        if let session = lock.withLock({ _session }) { session.saver.gate.close(waitingUpTo: session.saveTimeout) }
+        if let session = state.withLock({ $0.session }) { session.saver.gate.close(waitingUpTo: session.saveTimeout) }
         monitor?.stop()
         uploads?.stop()
-        return lock.withLock { phase == .shutDown ? 0 : exitCode }
+        return state.withLock { $0.phase == .shutDown ? 0 : $0.exitCode }
     }
 
-    var encoding: PositionEncoding { lock.withLock { _encoding } }
-    var monitor: ChangeMonitor? { lock.withLock { _monitor } }
-    var uploads: UploadTracker? { lock.withLock { _uploads } }
+    var encoding: PositionEncoding { state.withLock { $0.encoding } }
+    var monitor: ChangeMonitor? { state.withLock { $0.monitor } }
+    var uploads: UploadTracker? { state.withLock { $0.uploads } }
 
     /// The open notes folder, or the error that says why there is none.
     func session() throws(ResponseError) -> VaultContext {
-        let (session, problem) = lock.withLock { (_session, _sessionProblem ?? _indexProblem) }
+        let (session, problem) = state.withLock { ($0.session, $0.sessionProblem ?? $0.indexProblem) }
         if let session { return session }
         throw .requestFailed(problem ?? "the notes folder is still being opened (waited \(Self.openingWait) s)")
     }
@@ -91,7 +102,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     private func awaitReadiness(for method: String) async {
         guard method != "notebridge/status" else { return }  // it reports the opening itself
         await opened.wait(upTo: Self.openingWait)
-        if Self.readsIndex.contains(method), lock.withLock({ _session != nil }) {
+        if Self.readsIndex.contains(method), state.withLock({ $0.session != nil }) {
             await firstIndexEnded.wait(upTo: Self.firstIndexWait)
         }
     }
@@ -99,7 +110,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     // MARK: - Dispatch
 
     public func handleRequest(id: RequestID, method: String, params: JSONValue?, connection: Connection) {
-        let current = lock.withLock { phase }
+        let current = state.withLock { $0.phase }
         switch (current, method) {
         case (.uninitialized, "initialize"):
             let result = initialize(params)
@@ -111,7 +122,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
         case (.running, "initialize"):
             connection.respond(id, .failure(.invalidRequest("initialize was already received")))
         case (.running, "shutdown"):
-            lock.withLock { phase = .shutDown }
+            state.withLock { $0.phase = .shutDown }
             monitor?.stop()
             connection.respond(id, .success(.null))
         case (.running, _):
@@ -130,20 +141,20 @@ public final class Server: MessageHandler, @unchecked Sendable {
 
     public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         if method == "exit" {
-            lock.withLock { exitCode = phase == .shutDown ? 0 : 1 }
+            state.withLock { $0.exitCode = $0.phase == .shutDown ? 0 : 1 }
             connection.stop()
             return
         }
-        guard lock.withLock({ phase == .running }) else { return }  // dropped before initialize, per LSP
+        guard state.withLock({ $0.phase == .running }) else { return }  // dropped before initialize, per LSP
         switch method {
         case "initialized": openSession()
         case "workspace/didChangeConfiguration": apply(method, params)
         case _ where method.hasPrefix("textDocument/"):
             // Editors open documents right after `initialized`, while the notes folder may still be
             // opening: hold their text-sync notifications until it is, then apply them in order.
-            documentLock.withLock {
-                if lock.withLock({ sessionOpening }) {
-                    deferredNotifications.append((method, params))
+            heldNotifications.withLock { held in
+                if state.withLock({ $0.sessionOpening }) {
+                    held.append((method, params))
                 } else {
                     apply(method, params)
                 }
@@ -168,27 +179,25 @@ public final class Server: MessageHandler, @unchecked Sendable {
     }
 
     /// Ends the wait for the notes folder (opened or not) and applies what was held meanwhile.
-    private func finishOpening(_ update: () -> Void) {
-        documentLock.withLock {
-            lock.withLock {
-                update()
-                sessionOpening = false
+    private func finishOpening(_ update: (inout State) -> Void) {
+        heldNotifications.withLock { held in
+            state.withLock { state in
+                update(&state)
+                state.sessionOpening = false
             }
-            let held = deferredNotifications
-            deferredNotifications = []
-            for (method, params) in held { apply(method, params) }
+            let notifications = held
+            held = []
+            for (method, params) in notifications { apply(method, params) }
         }
         opened.set()
     }
 
-    typealias RequestHandler = @Sendable (Server, Params) async throws -> JSONValue
-
     static let requests: [String: RequestHandler] = [
-        "notes/open": { try await $0.notesOpen($1) },
-        "notes/save": { try await $0.notesSave($1) },
-        "notes/search": { try await $0.notesSearch($1) },
-        "notes/delete": { try await $0.notesDelete($1) },
-        "notes/history": { try await $0.notesHistory($1) },
+        OpenNoteRequest.method: handler { try await $0.openNote($1) },
+        SaveNoteRequest.method: handler { try await $0.saveNote($1) },
+        SearchNotesRequest.method: handler { try await $0.searchNotes($1) },
+        DeleteNoteRequest.method: handler { try await $0.deleteNote($1) },
+        NoteHistoryRequest.method: handler { try await $0.noteHistory($1) },
         "workspace/symbol": { try await $0.workspaceSymbol($1) },
         "workspace/executeCommand": { try await $0.executeCommand($1) },
         "textDocument/codeAction": { try await $0.codeAction($1) },
@@ -211,45 +220,39 @@ public final class Server: MessageHandler, @unchecked Sendable {
         }
         let offered = params?["capabilities"]?["general"]?["positionEncodings"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let encoding: PositionEncoding = offered.contains("utf-8") ? .utf8 : .utf16
-        lock.withLock {
-            initializeParams = params
-            clientSettings = client
-            _encoding = encoding
-            _clientSupportsProgress = params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
-            phase = .running
+        state.withLock { state in
+            state.initializeParams = params
+            state.clientSettings = client
+            state.encoding = encoding
+            state.clientSupportsProgress = params?["capabilities"]?["window"]?["workDoneProgress"]?.boolValue ?? false
+            state.phase = .running
         }
         return .success(Capabilities.initializeResult(encoding: encoding))
     }
 
     /// Opens the notes folder once the client is ready to hear progress and messages.
     private func openSession() {
-        let (settings, params) = lock.withLock { () -> (Settings, JSONValue?) in
-            sessionOpening = true
-            return (commandLine.filling(from: clientSettings), initializeParams)
+        let (settings, params) = state.withLock { state -> (Settings, JSONValue?) in
+            state.sessionOpening = true
+            return (commandLine.filling(from: state.clientSettings), state.initializeParams)
         }
         Task {
             do {
                 var chosen = settings
                 chosen.root = try RootChoice.choose(settings: settings, initializeParams: params)
                 let session = try await openRetryingIndex(chosen)
-                let uploads = session.remoteObjects.map { remote in
-                    UploadTracker(remote: remote) { [weak self] item in
-                        self?.connection.notify("notes/didUpload", [
-                            "uri": .string(session.uri(item.path)), "path": .string(item.path), "checksum": .string(item.checksum),
-                        ])
-                    }
-                }
-                finishOpening {
-                    _indexProblem = nil
-                    _session = session
-                    _sessionProblem = nil
-                    _uploads = uploads
+                let uploads = session.remoteObjects.map { UploadTracker(remote: $0, sink: self) }
+                finishOpening { state in
+                    state.indexProblem = nil
+                    state.session = session
+                    state.sessionProblem = nil
+                    state.uploads = uploads
                 }
                 Log.info("serving \(session.root.path) (index: \(session.index.executor.location), device \(session.device))")
                 await indexAndWatch(session)
             } catch {
                 let message = "\(error)".hasPrefix("notebridge") ? "\(error)" : "notebridge: \(error)"
-                finishOpening { _sessionProblem = message }
+                finishOpening { $0.sessionProblem = message }
                 Log.error(message)
                 connection.notify("window/showMessage", ["type": 1, "message": .string(message)])
             }
@@ -258,9 +261,9 @@ public final class Server: MessageHandler, @unchecked Sendable {
 
     private func didChangeConfiguration(_ params: Params) throws {
         let changed = try Settings(client: params.value("settings"), path: "settings")
-        let needsSession = lock.withLock { () -> Bool in
-            clientSettings = changed.filling(from: clientSettings)
-            return _session == nil
+        let needsSession = state.withLock { state -> Bool in
+            state.clientSettings = changed.filling(from: state.clientSettings)
+            return state.session == nil
         }
         // A client that had no root at initialize (Helix without a root marker) may send one now.
         if needsSession, changed.root != nil { openSession() }
@@ -281,10 +284,10 @@ public final class Server: MessageHandler, @unchecked Sendable {
                 }
                 return session
             } catch SQLError.unreachable(let reason) {
-                guard lock.withLock({ phase == .running }) else { throw SQLError.unreachable(reason) }
+                guard state.withLock({ $0.phase == .running }) else { throw SQLError.unreachable(reason) }
                 failures += 1
                 let problem = "notebridge: the \(reason); retrying every \(Int(Self.maxIndexRetryDelay)) s at most until it answers"
-                lock.withLock { _indexProblem = problem }
+                state.withLock { $0.indexProblem = problem }
                 if failures == 1 {
                     Log.warning(problem)
                     connection.notify("window/showMessage", ["type": 2, "message": .string(problem)])
@@ -300,7 +303,7 @@ public final class Server: MessageHandler, @unchecked Sendable {
     /// `notebridge/status`: whether the folder is open, the first index done, and any problem
     /// (what `:checkhealth` reports).
     func status(_ params: Params) async throws -> JSONValue {
-        let (session, failure, indexProblem) = lock.withLock { (_session, _sessionProblem, _indexProblem) }
+        let (session, failure, indexProblem) = state.withLock { ($0.session, $0.sessionProblem, $0.indexProblem) }
         let problem = failure ?? indexProblem
         var result: [String: JSONValue] = [
             "state": .string(session != nil ? "open" : failure != nil ? "failed" : "opening"),
@@ -314,8 +317,8 @@ public final class Server: MessageHandler, @unchecked Sendable {
         return .object(result)
     }
 
-    var clientSupportsProgress: Bool { lock.withLock { _clientSupportsProgress } }
-    var clientCapabilities: JSONValue { lock.withLock { initializeParams?["capabilities"] ?? .null } }
+    var clientSupportsProgress: Bool { state.withLock { $0.clientSupportsProgress } }
+    var clientCapabilities: JSONValue { state.withLock { $0.initializeParams?["capabilities"] ?? .null } }
 
-    func startMonitor(_ monitor: ChangeMonitor) { lock.withLock { _monitor = monitor } }
+    func startMonitor(_ monitor: ChangeMonitor) { state.withLock { $0.monitor = monitor } }
 }

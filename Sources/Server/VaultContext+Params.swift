@@ -1,23 +1,36 @@
+import JSON
 import JSONRPC
+import LSP
 import Vault
 import Workspace
 
 extension VaultContext {
     /// The note a request names by `uri`, `path` or `textDocument.uri`.
     func resolve(_ params: Params) throws(ResponseError) -> ResolvedPath {
-        do {
-            if let uri = try params.optionalString("uri") { return try root.resolve(uri: uri) }
-            if let path = try params.optionalString("path") { return try root.resolve(relativePath: path) }
-            if let document = try params.optionalObject("textDocument") {
-                return try root.resolve(uri: try document.string("uri"))
+        try resolve(params.decode(NoteTarget.init))
+    }
+
+    /// The note a typed request names; a path outside the root (or not a path) is -32602.
+    func resolve(_ target: NoteTarget) throws(ResponseError) -> ResolvedPath {
+        do throws(PathError) {
+            switch target.name {
+            case .uri(let uri): return try root.resolve(uri: uri)
+            case .path(let path): return try root.resolve(relativePath: path)
             }
-        } catch let error as PathError {
-            throw .invalidParams("\(params.path.isEmpty ? "" : params.path + ".")path: \(error)")
-        } catch let error as ResponseError {
-            throw error
         } catch {
-            throw .invalidParams("\(error)")
+            throw .invalidParams("\(target.within.isEmpty ? "" : target.within + ".")path: \(error)")
         }
-        throw .invalidParams("\(params.path.isEmpty ? "" : params.path + ": ")expected one of uri, path, textDocument")
+    }
+}
+
+extension Server {
+    typealias RequestHandler = @Sendable (Server, Params) async throws -> JSONValue
+
+    /// A typed `notes/*` handler as a dispatch entry: decode the params (-32602 naming the field
+    /// at fault), run, encode the result.
+    static func handler<Request: NotesRequest>(
+        _ run: @escaping @Sendable (Server, Request) async throws -> Request.Response
+    ) -> RequestHandler {
+        { server, params in try await run(server, params.decode(Request.init)).json }
     }
 }

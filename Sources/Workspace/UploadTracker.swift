@@ -17,15 +17,16 @@ public final class UploadTracker: Sendable {
     }
 
     private let remote: RemoteObjects
-    private let onUploaded: @Sendable (Pending) -> Void
+    /// Told of each save that landed; held weakly (the server owns the tracker).
+    private weak let sink: (any UploadSink)?
     /// The saves not yet seen in the bucket, by path (a newer save replaces an older one), and the
     /// loop that checks them, started by the first save.
     private let state = Locked<(pending: [String: Pending], loop: Task<Void, Never>?)>(([:], nil))
     private let giveUpAfter: Double = 30 * 60
 
-    public init(remote: RemoteObjects, onUploaded: @escaping @Sendable (Pending) -> Void) {
+    public init(remote: RemoteObjects, sink: any UploadSink) {
         self.remote = remote
-        self.onUploaded = onUploaded
+        self.sink = sink
     }
 
     public func track(path: String, checksum: String, bytes: [UInt8]) {
@@ -63,9 +64,15 @@ public final class UploadTracker: Sendable {
                 for item in items where now.timeIntervalSince(item.since) > giveUpAfter { state.pending.removeValue(forKey: item.path) }
                 return done
             }
-            finished.forEach(onUploaded)
+            for item in finished { sink?.uploaded(item) }
         }
     }
+}
+
+/// Where an `UploadTracker` reports saves that reached the bucket (the server: `notes/didUpload`).
+public protocol UploadSink: AnyObject, Sendable {
+    /// Called on the tracker's task, once per save that landed.
+    func uploaded(_ save: UploadTracker.Pending)
 }
 
 /// Whether the bucket behind the mount holds an object, asked without touching the mount's files.

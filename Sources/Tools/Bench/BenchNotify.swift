@@ -25,9 +25,7 @@ package struct BenchNotify {
         let saver = VaultContext(root: rootA, index: indexA, device: "notebridge-bench-a").saver
         let heard = Announcements()
         let monitor = ChangeMonitor(root: rootB, index: indexB, device: "notebridge-bench-b", ownWrites: OwnWrites(),
-                                    pollInterval: pollInterval, scanInterval: 86_400, mountLag: nil) { changes in
-            heard.add(changes)
-        }
+                                    pollInterval: pollInterval, scanInterval: 86_400, mountLag: nil, sink: heard)
         monitor.start(fromSeq: try indexB.latestChangeSeq())
         defer { monitor.stop() }
 
@@ -57,10 +55,13 @@ package struct BenchNotify {
 }
 
 /// The changes bridge B announced, with when; waited on with a deadline.
-private final class Announcements: @unchecked Sendable {
+private final class Announcements: ChangeSink, @unchecked Sendable {
     // Safe: `heard` is guarded by `condition`.
     private let condition = NSCondition()
     private var heard: [String: Date] = [:]   // path + checksum → first announcement
+
+    func changed(_ changes: [ChangeRecord]) async { add(changes) }
+    func isOpen(_ path: String) -> Bool { false }
 
     package func add(_ changes: [ChangeRecord]) {
         let now = Date()

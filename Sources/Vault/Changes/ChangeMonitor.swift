@@ -8,28 +8,19 @@ import Workspace
 /// periodic stat scan (writers that bypass everything). inotify and the scan only re-index
 /// what changed; the change feed is the single place changes are announced from, which also
 /// de-duplicates them by path and checksum.
-package final class ChangeMonitor: @unchecked Sendable {
-    // Safe: the mutable fields after `lock` are guarded by it; the rest is immutable.
+package final class ChangeMonitor: Sendable {
     private let root: VaultRoot
     private let index: NoteIndex
     private let device: String
     private let ownWrites: OwnWrites
     private let pollInterval: Double?
     private let scanInterval: Double
-    private let onChanges: @Sendable ([ChangeRecord]) async -> Void
+    /// Told of the changes; nil for a headless watcher, which only records them.
+    private weak let sink: (any ChangeSink)?
     private let beforeScan: @Sendable () -> Void
     private let mountLag: MountLag?
-    /// Whether a path is open in the client (its inotify events are re-indexed after a pause).
-    private let isOpen: @Sendable (String) -> Bool
     /// With a vault, changed files go through `VaultContext.observe` (the compare-and-swap path).
     private let vault: VaultContext?
-
-    private let lock = NSLock()
-    private var lastSeq: Int64 = 0
-    private var ownChangesThrough: Int64 = 0
-    private var known: [String: String?] = [:]       // path → last checksum announced or written (nil: deleted)
-    private var tasks: [Task<Void, Never>] = []
-    private var watcher: FileWatcher?
     private let wakeup = AsyncWakeup()
 
     /// Activity counters, for `notebridge watch`'s status line.
@@ -42,50 +33,60 @@ package final class ChangeMonitor: @unchecked Sendable {
         /// How long after a file was written (its mtime) its last inotify-driven re-index finished.
         var lastLag: Double?
     }
-    private var counters = Counters()
-    private var inFlight = 0
+
+    private struct State {
+        /// The last change of the feed looked at.
+        var lastSeq: Int64 = 0
+        /// This device's changes up to here were recorded by the initial index: not news.
+        var ownChangesThrough: Int64 = 0
+        /// path → last checksum announced or written (nil: deleted): each is announced once.
+        var known: [String: String?] = [:]
+        var tasks: [Task<Void, Never>] = []
+        var watcher: FileWatcher?
+        var counters = Counters()
+        /// Re-indexes and scans under way (`stopAndDrain` waits for them).
+        var inFlight = 0
+    }
+    private let state = Locked(State())
 
     /// `pollInterval` nil: no feed polling (a headless watcher only records changes).
     /// Watches `vault` with its own intervals, own writes and mount refresh (what the server runs).
-    package convenience init(vault: VaultContext, isOpen: @escaping @Sendable (String) -> Bool,
-                             onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+    package convenience init(vault: VaultContext, sink: any ChangeSink) {
         self.init(root: vault.root, index: vault.index, device: vault.device, ownWrites: vault.ownWrites,
                   pollInterval: vault.pollInterval, scanInterval: vault.scanInterval, mountLag: vault.mountLag,
-                  beforeScan: vault.freshness.refreshAll, vault: vault, isOpen: isOpen, onChanges: onChanges)
+                  beforeScan: vault.freshness.refreshAll, vault: vault, sink: sink)
     }
 
     package init(root: VaultRoot, index: NoteIndex, device: String, ownWrites: OwnWrites, pollInterval: Double?,
-         scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
-         vault: VaultContext? = nil, isOpen: @escaping @Sendable (String) -> Bool = { _ in false },
-         onChanges: @escaping @Sendable ([ChangeRecord]) async -> Void) {
+                 scanInterval: Double, mountLag: MountLag?, beforeScan: @escaping @Sendable () -> Void = {},
+                 vault: VaultContext? = nil, sink: (any ChangeSink)?) {
         self.root = root
         self.index = index
         self.device = device
         self.ownWrites = ownWrites
         self.pollInterval = pollInterval
         self.scanInterval = scanInterval
-        self.onChanges = onChanges
+        self.sink = sink
         self.beforeScan = beforeScan
         self.mountLag = mountLag
-        self.isOpen = isOpen
         self.vault = vault
     }
 
     /// Starts watching; changes already in the feed at `seq` are taken as known, and so are this
     /// device's own changes up to `ownThrough` (the initial index it just recorded).
     package func start(fromSeq seq: Int64, ignoringOwnChangesThrough ownThrough: Int64 = 0) {
-        lock.withLock {
-            lastSeq = seq
-            ownChangesThrough = ownThrough
+        state.withLock { state in
+            state.lastSeq = seq
+            state.ownChangesThrough = ownThrough
         }
         do {
-            watcher = try FileWatcher(root: root) { [weak self] paths in
+            let watcher = try FileWatcher(root: root) { [weak self] paths in
                 guard let self else { return }
                 // An editor that writes files itself (Helix, VS Code) may be seen mid-write; its
                 // didSave follows and records the write knowing what the buffer was based on
                 // (inotify does not). Give it time; other writers of an open note come after.
                 let (settling, now) = paths.reduce(into: ([String](), [String]())) { split, path in
-                    if self.isOpen(path) { split.0.append(path) } else { split.1.append(path) }
+                    if self.sink?.isOpen(path) == true { split.0.append(path) } else { split.1.append(path) }
                 }
                 if !now.isEmpty { Task { await self.reindex(now) } }
                 if !settling.isEmpty {
@@ -95,6 +96,7 @@ package final class ChangeMonitor: @unchecked Sendable {
                     }
                 }
             }
+            state.withLock { $0.watcher = watcher }
         } catch {
             Log.warning("inotify unavailable on \(root.path) (\(error)); relying on the \(Int(scanInterval)) s scan")
         }
@@ -112,12 +114,13 @@ package final class ChangeMonitor: @unchecked Sendable {
                 await self?.scan()
             }
         }
-        lock.withLock { tasks = [poll, scan] }
+        state.withLock { $0.tasks = [poll, scan] }
     }
 
     package func stop() {
+        let (watcher, tasks) = state.withLock { ($0.watcher, $0.tasks) }
         watcher?.stop()
-        lock.withLock { tasks.forEach { $0.cancel() } }
+        tasks.forEach { $0.cancel() }
     }
 
     /// Stops, then waits (up to `timeout` seconds) for a re-index or scan in flight to finish its
@@ -125,38 +128,38 @@ package final class ChangeMonitor: @unchecked Sendable {
     package func stopAndDrain(timeout: Double) -> Bool {
         stop()
         let deadline = Date().addingTimeInterval(timeout)
-        while lock.withLock({ inFlight > 0 }) {
+        while state.withLock({ $0.inFlight > 0 }) {
             if Date() >= deadline { return false }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return true
     }
 
-    package var activity: Counters { lock.withLock { counters } }
+    package var activity: Counters { state.withLock { $0.counters } }
 
     private func track<T>(_ work: () async throws -> T) async rethrows -> T {
-        lock.withLock { inFlight += 1 }
-        defer { lock.withLock { inFlight -= 1 } }
+        state.withLock { $0.inFlight += 1 }
+        defer { state.withLock { $0.inFlight -= 1 } }
         return try await work()
     }
 
     private func record(error: Error?, reindexed: Int = 0, scanned: Bool = false, lag: Double? = nil) {
-        lock.withLock {
-            counters.filesReindexed += reindexed
-            if let lag { counters.lastLag = lag }
-            if scanned { counters.scans += 1 }
-            if let error { counters.lastError = "\(error)" }
-            counters.lastActivity = Date()
+        state.withLock { state in
+            state.counters.filesReindexed += reindexed
+            if let lag { state.counters.lastLag = lag }
+            if scanned { state.counters.scans += 1 }
+            if let error { state.counters.lastError = "\(error)" }
+            state.counters.lastActivity = Date()
         }
     }
 
     /// Remember what this bridge itself now holds for a path (after open, save or reload).
-    package func noteKnown(path: String, checksum: String?) { lock.withLock { known[path] = .some(checksum) } }
+    package func noteKnown(path: String, checksum: String?) { state.withLock { $0.known[path] = .some(checksum) } }
 
     package func pollNow() { wakeup.signal() }
 
     private func pollFeed() async {
-        let after = lock.withLock { lastSeq }
+        let after = state.withLock { $0.lastSeq }
         let changes: [ChangeRecord]
         do {
             changes = try await Blocking.run("reading the change feed", timeout: max(10, (pollInterval ?? 1) * 5)) { [index] in
@@ -167,23 +170,23 @@ package final class ChangeMonitor: @unchecked Sendable {
             return
         }
         guard let last = changes.last else { return }
-        let fresh: [ChangeRecord] = lock.withLock {
-            lastSeq = last.seq
+        let fresh: [ChangeRecord] = state.withLock { state in
+            state.lastSeq = last.seq
             var fresh: [ChangeRecord] = []
             for change in changes {
                 if ownWrites.consume(path: change.path, checksum: change.checksum)
-                    || (change.seq <= ownChangesThrough && change.device == device) {
-                    known[change.path] = .some(change.checksum)
+                    || (change.seq <= state.ownChangesThrough && change.device == device) {
+                    state.known[change.path] = .some(change.checksum)
                     continue
                 }
-                if let seen = known[change.path], seen == change.checksum { continue }
-                known[change.path] = .some(change.checksum)
+                if let seen = state.known[change.path], seen == change.checksum { continue }
+                state.known[change.path] = .some(change.checksum)
                 fresh.append(change)
             }
             return fresh
         }
-        lock.withLock { counters.changesAnnounced += fresh.count }
-        if !fresh.isEmpty { await onChanges(fresh) }
+        state.withLock { $0.counters.changesAnnounced += fresh.count }
+        if !fresh.isEmpty { await sink?.changed(fresh) }
         if changes.count == 500 { pollNow() }
     }
 

@@ -37,7 +37,7 @@ public final class HeadlessWatcher: Sendable {
             + "in \(stats.elapsed); watching (scan every \(Int(scanInterval)) s)")
         let monitor = ChangeMonitor(root: vault.root, index: vault.index, device: vault.device, ownWrites: OwnWrites(),
                                     pollInterval: nil, scanInterval: scanInterval, mountLag: vault.mountLag,
-                                    beforeScan: vault.freshness.refreshAll, vault: vault) { _ in }
+                                    beforeScan: vault.freshness.refreshAll, vault: vault, sink: nil)
         monitor.start(fromSeq: 0)
         vault.pruner.start()
 
