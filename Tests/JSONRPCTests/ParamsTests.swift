@@ -104,3 +104,18 @@ private func message(_ body: () throws -> Void) -> String? {
     #expect(!evaluated)
     #expect(captured.lines == ["WARN two\nlines", "ERROR bad"])
 }
+
+@Test func decodingTurnsAFieldErrorIntoInvalidParamsWithItsMessage() {
+    let params = Params(["limit": 0])
+    #expect(message {
+        _ = try params.decode { fields throws(FieldError) -> Int in
+            let limit = try fields.integer("limit")
+            guard limit > 0 else { throw fields.invalid("limit", "must be 1 or more") }
+            return limit
+        }
+    } == "limit: must be 1 or more")
+    #expect(message { _ = try params.decode { fields throws(FieldError) in try fields.string("query") } }
+        == "query: missing; expected string")
+    let query = try? Params(["query": "x"]).decode { fields throws(FieldError) in try fields.string("query") }
+    #expect(query == "x")
+}
