@@ -11,8 +11,8 @@ package enum Observation: Sendable, Equatable {
     /// The file shows an older version of the note: the mount lags (or an old copy was put
     /// back). Nothing recorded; the index keeps `current`.
     case older(NoteVersionInfo, current: NoteRecord)
-    /// Bytes that may not be a version anyone finished writing (why): nothing recorded; look again later.
-    case unsettled(String)
+    /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
+    case unsettled(NoteFileUnsettled)
     /// The file's bytes became the note's newest version. `replaced`: the version they replaced
     /// that their writer never saw, with the conflict copy holding its text.
     case recorded(NoteRecord, replaced: ReplacedVersion?)
@@ -59,10 +59,11 @@ extension VaultContext {
     package func observe(_ path: ResolvedPath, by writer: ObservedWriter, listedSize: Int64? = nil) throws -> Observation {
         for _ in 0..<4 {
             let file: NoteFile?
-            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled("\(unsettled)") }
+            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled(unsettled) }
             guard let file else { return try observeMissing(path.relative, origin: writer.origin) }
             if let listedSize, listedSize != file.size {
-                return .unsettled("\(path.relative): \(file.size) bytes read, \(listedSize) listed")
+                return .unsettled(NoteFileUnsettled(path: path.relative,
+                                                    reason: .sizeMismatch(read: Int(file.size), expected: Int(listedSize))))
             }
             let current = try index.record(path: path.relative)
             defer { mountView.showed(path: path.relative, checksum: file.checksum) }
