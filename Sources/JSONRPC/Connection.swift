@@ -108,7 +108,7 @@ public final class Connection: Sendable {
     public func answer(_ id: RequestID, _ body: @escaping @Sendable () async throws -> JSONValue) {
         let accepted = state.withLock { state in
             guard state.inFlight[id] == nil else { return false }
-            // The task cannot finish (it takes the lock) before it is registered below.
+            // The task cannot finish (its end takes the lock) before it is registered here.
             state.inFlight[id] = InFlight(task: answering(id, body))
             return true
         }

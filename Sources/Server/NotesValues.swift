@@ -28,6 +28,15 @@ extension SaveNoteResult {
     }
 }
 
+extension OpenNoteResult.Source {
+    init(_ source: OpenedNote.Source) {
+        switch source {
+        case .index: self = .index
+        case .mount: self = .mount
+        }
+    }
+}
+
 extension SearchNotesResult.Hit {
     init(_ hit: SearchHit, uri: String) {
         self.init(uri: uri, path: hit.path, permalink: hit.permalink, title: hit.title, type: hit.type, snippet: hit.snippet,

@@ -23,7 +23,7 @@ extension Server {
             let parsed = NoteParser.parse(opened.base.text, path: path.relative)
             return OpenNoteResult(uri: session.uri(path.relative), path: path.relative, permalink: parsed.permalink,
                                   title: parsed.title, text: opened.base.text, checksum: opened.base.checksum,
-                                  version: opened.base.version, source: opened.source == .index ? .index : .mount,
+                                  version: opened.base.version, source: .init(opened.source),
                                   stale: opened.stale)
         }
     }

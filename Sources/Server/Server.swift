@@ -94,7 +94,7 @@ public final class Server: MessageHandler, Sendable {
     static let firstIndexWait: Double = 20
     /// Requests whose answers come from the index (link targets, backlinks, search).
     static let readsIndex: Set<String> = [
-        "notes/search", "workspace/symbol", "textDocument/completion", "textDocument/definition", "textDocument/references",
+        SearchNotesRequest.method, "workspace/symbol", "textDocument/completion", "textDocument/definition", "textDocument/references",
         "textDocument/hover", "textDocument/prepareRename", "textDocument/rename",
     ]
 
