@@ -119,18 +119,21 @@ extension VaultContext {
     /// `savesInFlight`: also wait out a save that may sit between its swap and its rename (up to a
     /// save timeout, on a local disk too) — an older file then is that save in flight, not a note
     /// to heal.
-    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false) throws -> Bool {
+    /// `recordedAt`: when the index recorded `current`, if the caller has already asked.
+    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false, recordedAt: Int64? = nil) throws -> Bool {
         let inFlight = Int64((saveTimeout + 2) * 1000)
-        guard let lag = mountLag else {
-            return try !savesInFlight || Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= inFlight
+        let grace: Int64
+        if let lag = mountLag {
+            grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
+        } else {
+            guard savesInFlight else { return true }
+            grace = inFlight
         }
-        let grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
-        return try Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= grace
+        let at = try recordedAt ?? index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
+        return Self.nowMilliseconds() - at >= grace
     }
 
-    private func versionTime(_ current: NoteRecord) throws -> Int64 {
-        try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
-    }
+    private static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
     /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
@@ -142,13 +145,13 @@ extension VaultContext {
         switch writer {
         case .editor(let saw, _): return current.updatedBy == device || saw.contains(current.checksum)
         case .unknown:
-            if let info = try index.currentVersionInfo(path: current.path), [.save, .merge, .restore].contains(info.origin),
-               Int64(Date().timeIntervalSince1970 * 1000) - info.at < Self.settleMilliseconds {
+            let info = try index.currentVersionInfo(path: current.path)
+            if let info, [.save, .merge, .restore].contains(info.origin), Self.nowMilliseconds() - info.at < Self.settleMilliseconds {
                 return false
             }
             if current.updatedBy == device { return true }
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
-            return try graceHasPassed(for: current)
+            return try graceHasPassed(for: current, recordedAt: info?.at ?? current.updatedAt)
         }
     }
 
