@@ -3,7 +3,7 @@ import Glibc
 /// Saving without ever leaving a half-written note: write a temporary file beside the target,
 /// then rename it over the target, so readers see the old bytes or the new, never a mix.
 public enum AtomicFile {
-    /// Writes `bytes` to a new file ".<name>.nb-tmp-<random>" in the target's directory (creating missing
+    /// Writes `bytes` to a new file ".<name>.nb-tmp-<owner>-<random>" (see `TemporaryOwner`) in the target's directory (creating missing
     /// directories), with mode 0666 less the umask, flushed with fsync; returns its path.
     /// Refuses (ENOTCONN) when the file would land on the file system under a mount point that has
     /// gone: that is not the notes, and a non-empty mount point stops rclone from mounting again.
@@ -13,7 +13,7 @@ public enum AtomicFile {
         let name = FileSystem.name(of: target.absolute)
         let stem = name.utf8.count > 200 ? "note" : name
         while true {
-            let temporary = "\(directory)/.\(stem).nb-tmp-\(randomSuffix())"
+            let temporary = "\(directory)/.\(stem).nb-tmp-\(TemporaryOwner.current)-\(randomSuffix())"
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor < 0 {
                 if errno == EEXIST { continue }
