@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Merge
 import Notes
 import Support
 import Workspace
@@ -83,7 +84,7 @@ extension VaultContext {
             let replaced = try current.flatMap { current throws -> NoteVersion? in
                 // Healing over this device's own unfinished save keeps no copy: its client was
                 // told the save failed, and the history keeps the text.
-                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer))
+                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer, text: file.text))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
@@ -119,40 +120,59 @@ extension VaultContext {
     /// `savesInFlight`: also wait out a save that may sit between its swap and its rename (up to a
     /// save timeout, on a local disk too) — an older file then is that save in flight, not a note
     /// to heal.
-    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false) throws -> Bool {
+    /// `recordedAt`: when the index recorded `current`, if the caller has already asked.
+    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false, recordedAt: Int64? = nil) throws -> Bool {
         let inFlight = Int64((saveTimeout + 2) * 1000)
-        guard let lag = mountLag else {
-            return try !savesInFlight || Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= inFlight
+        let grace: Int64
+        if let lag = mountLag {
+            grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
+        } else {
+            guard savesInFlight else { return true }
+            grace = inFlight
         }
-        let grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
-        return try Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= grace
+        let at = try recordedAt ?? index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
+        return Self.nowMilliseconds() - at >= grace
     }
 
-    private func versionTime(_ current: NoteRecord) throws -> Int64 {
-        try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
-    }
+    private static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
-    /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
-    /// it, or this mount showed it — or, when nothing is known, it is older than the grace.
-    /// An outside program reads, then writes: a version a bridge renamed in just before that write
-    /// may have come after the read, so such a version younger than `settleMilliseconds` never
-    /// counts as seen by it.
-    private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter) throws -> Bool {
+    /// Whether the writer of the observed bytes (`text`) may have seen `current` (so replacing it is
+    /// an ordinary edit). An editor: its buffer was based on it (or this device wrote it). Someone
+    /// unknown, when `current` is recent: the texts decide — `text` kept the changes `current` made
+    /// to its parent (a mount can deliver, seconds after this device's save, another device's write
+    /// made from the parent; and a program reads, then writes). Otherwise: this device wrote it
+    /// (through this mount), this mount showed it, or it is older than the grace — except that a
+    /// bridge's version younger than `settleMilliseconds` never counts as seen by an outside program.
+    private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter, text: String) throws -> Bool {
         switch writer {
         case .editor(let saw, _): return current.updatedBy == device || saw.contains(current.checksum)
         case .unknown:
-            if let info = try index.currentVersionInfo(path: current.path), [.save, .merge, .restore].contains(info.origin),
-               Int64(Date().timeIntervalSince1970 * 1000) - info.at < Self.settleMilliseconds {
+            let info = try index.currentVersionInfo(path: current.path)
+            let age = Self.nowMilliseconds() - (info?.at ?? current.updatedAt)
+            if age < max(Self.recentMilliseconds, mountLag?.graceMilliseconds ?? 0),
+               let kept = try keepsChanges(of: current, in: text) {
+                return kept
+            }
+            if let info, [.save, .merge, .restore].contains(info.origin), age < Self.settleMilliseconds {
                 return false
             }
             if current.updatedBy == device { return true }
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
-            return try graceHasPassed(for: current)
+            return try graceHasPassed(for: current, recordedAt: info?.at ?? current.updatedAt)
         }
     }
 
     static let settleMilliseconds: Int64 = 2_000
+    /// How long a version counts as recent: overwriting it is judged by the texts.
+    static let recentMilliseconds: Int64 = 60_000
+
+    /// Whether `text` kept the changes `current` made to the version before it; nil when the index
+    /// lacks either text (a first version, a deletion, a version from before the history).
+    private func keepsChanges(of current: NoteRecord, in text: String) throws -> Bool? {
+        guard current.version > 1, let version = try index.version(path: current.path, version: current.version)?.text,
+              let parent = try index.version(path: current.path, version: current.version - 1)?.text else { return nil }
+        return KeptChanges.keeps(changesFrom: parent, to: version, in: text)
+    }
 
     /// Serialises looking for an existing copy and writing a new one, so two observers of one
     /// overwrite in this process keep a single copy.
@@ -185,8 +205,7 @@ extension VaultContext {
                 kept.copy = existing.relative
                 return nil
             }
-            let copy = ConflictCopy.path(for: path, device: replaced.info.device, at: Date(), in: root)
-            try AtomicFile.write(bytes, to: copy)
+            let copy = try ConflictCopy.write(bytes, for: path, device: replaced.info.device, keptBy: device, in: root)
             kept.copy = copy.relative
             return copy
         }
