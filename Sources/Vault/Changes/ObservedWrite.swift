@@ -180,9 +180,22 @@ extension VaultContext {
 
     /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
     /// what `writer`'s document heard of it): for a write another observer recorded first.
+    /// The observer that recorded the write (another bridge on this folder) keeps the copy right
+    /// after its swap when it too judged the version unseen: that copy is waited for (briefly) and
+    /// named, so one overwrite leaves one copy; else this one writes it.
     package func keepReplaced(version: Int64, of path: ResolvedPath, by writer: ObservedWriter) throws -> ReplacedVersion? {
         guard let replaced = try index.version(path: path.relative, version: version), !replaced.info.isDeletion else { return nil }
-        return try keepCopy(of: withText(replaced, heardBy: writer), beside: path)
+        let kept = withText(replaced, heardBy: writer)
+        if let bytes = kept.bytes, !bytes.isEmpty {
+            let deadline = Date().addingTimeInterval(2)
+            repeat {
+                if let copy = ConflictCopy.existing(of: path, holding: bytes, in: root) {
+                    return ReplacedVersion(version: kept.info.version, device: kept.info.device, copy: copy.relative)
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            } while Date() < deadline
+        }
+        return try keepCopy(of: kept, beside: path)
     }
 
     /// `version` with the text the writer's document heard of it when the index has none
@@ -213,5 +226,11 @@ extension VaultContext {
         Log.info("\(path.relative): a write replaced version \(replaced.info.version) by \(replaced.info.device) "
             + "that its writer never saw; that text is kept in \(copy.relative)")
         return kept
+    }
+}
+
+extension VaultContext: OutsideWrites {
+    package func recordOutsideWrite(at path: ResolvedPath) throws {
+        _ = try observe(path, by: .unknown(origin: .scan))
     }
 }
