@@ -161,28 +161,19 @@ extension Server {
         let session = try session()
         let path = try session.resolve(params)
         let baseVersion = try params.optionalInteger("baseVersion").map(Int64.init) ?? documents[path.relative]?.base?.version
-        return try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) { () throws -> JSONValue in
-            guard let current = try session.index.record(path: path.relative) else {
-                throw ResponseError.requestFailed("\(path.relative) is not a note in the index")
-            }
-            switch try session.index.deleteIfVersion(path: path.relative, baseVersion: baseVersion ?? current.version,
-                                                     device: session.device) {
-            case .lost(let now):
-                return ["status": "conflict", "version": now.map { .integer($0.version) } ?? .null]
-            case .deleted:
-                self.monitor?.noteKnown(path: path.relative, checksum: nil)
-                if unlink(path.absolute) != 0 && errno != ENOENT {
-                    // The file is still there (or unreachable): a readable one goes back into the index
-                    // by compare-and-swap against the deletion, never by an unconditional upsert.
-                    let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    if let file = try? NoteFile.read(path) {
-                        _ = try? session.index.recordObserved(file.write(path: path.relative), replacing: 0, baseChecksum: nil,
-                                                              origin: .scan, device: session.device)
-                    }
-                    throw error
-                }
-                return ["status": "deleted"]
-            }
+        let deletion = try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) {
+            do { return try session.deleteNote(path, baseVersion: baseVersion) }
+            catch let missing as NoteNotFound { throw ResponseError.requestFailed(missing.description) }
+        }
+        switch deletion {
+        case .lost(let version):
+            return ["status": "conflict", "version": version.map { .integer($0) } ?? .null]
+        case .deleted:
+            monitor?.noteKnown(path: path.relative, checksum: nil)
+            return ["status": "deleted"]
+        case .fileKept(let error):
+            monitor?.noteKnown(path: path.relative, checksum: nil)
+            throw error
         }
     }
 
