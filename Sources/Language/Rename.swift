@@ -155,7 +155,8 @@ package struct RenamePlan: Sendable {
 }
 
 package enum TextEdits {
-    /// `text` with LSP text edits (ranges in `encoding`, not overlapping) applied.
+    /// `text` with LSP text edits (ranges in `encoding`, not overlapping) applied, all against
+    /// the same text as a WorkspaceEdit's are (unlike incremental sync, `String.applying`).
     package static func applying(_ edits: [LSPTextEdit], to text: String, encoding: PositionEncoding) -> String {
         let lines = LineTable(text)
         func offset(_ position: Position) -> Int {
