@@ -20,6 +20,7 @@ import json
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -360,11 +361,18 @@ def worker(bridge: Bridge, rng: random.Random, record: Record, stop: threading.E
                 bridge.saving.clear()
             record.save(bridge.number, path, [token], result)
         except ResponseError as error:
-            record.error("bridge gone" if error.code == -1 else f"code {error.code}")
+            record.error("bridge gone" if error.code == -1 else f"code {error.code} ({error_kind(error.message)})")
+            stop.wait(0.1)  # a client backs off after an error instead of spinning
         except queue.Empty:
             record.error("no answer within the timeout")
         except (OSError, ValueError):
             record.error("pipe closed")
+
+
+def error_kind(message) -> str:
+    """An error message without its paths and numbers, so like errors count together."""
+    text = re.sub(r"\S*/\S*|\d+", "…", str(message or ""))
+    return text[:90]
 
 
 def external_write(root: Path, rng: random.Random, tokens: Tokens, record: Record, slow: bool) -> str:

@@ -94,6 +94,11 @@ public struct NoteFileUnsettled: Error, Sendable, Equatable, CustomStringConvert
     public var path: String
     public var reason: Reason
 
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var description: String {
         let why = switch reason {
         case .openForWriting: "another program is still writing it"

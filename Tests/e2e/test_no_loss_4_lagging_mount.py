@@ -44,3 +44,29 @@ def test_an_old_text_written_on_a_lagging_mount_does_not_revert_another_devices_
             assert row["checksum"] == b_saved["checksum"], row
     finally:
         stop(a, b)
+
+
+def test_an_outside_write_first_seen_by_notes_open_keeps_the_version_it_replaced(mount_factory, hrana_server):  # noqa: F811
+    """The soak's loss: a program on A rewrites the old text A's mount shows and a `notes/open` on A
+    reads the file before the watcher does. The open records the bytes (they are the file now) but
+    must keep B's version, which that program never saw, as a conflict copy."""
+    mount_a = mount_factory("device-a")
+    mount_b = mount_factory("device-b", write_back="20s")
+    a = start_bridge(mount_a.mountpoint, hrana_server.url, "device-a", "--scan-interval", "60",
+                     hrana=hrana_server, mount=mount_a)
+    b = start_bridge(mount_b.mountpoint, hrana_server.url, "device-b", "--scan-interval", "60", hrana=hrana_server)
+    try:
+        b_saved, b_token = save_held_on_b(a, b, "opened.md", ORIGINAL)
+        on_a = mount_a.mountpoint / "opened.md"
+        if on_a.read_text() != ORIGINAL:
+            pytest.fail("precondition: A's mount should still show the old text")
+        outside = ORIGINAL + f"line x: written on device A by another program {token()}\n"
+        on_a.write_text(outside)
+        opened = a.request("notes/open", {"path": "opened.md"})
+
+        assert opened["text"] == outside  # the file as it is now is the note's newest version
+        assert opened["version"] > b_saved["version"]
+        wait_until(lambda: files_holding(mount_a.mountpoint, b_token), timeout=10,
+                   what="B's replaced text kept as a conflict copy")
+    finally:
+        stop(a, b)

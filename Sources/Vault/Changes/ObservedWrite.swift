@@ -11,8 +11,8 @@ package enum Observation: Sendable, Equatable {
     /// The file shows an older version of the note: the mount lags (or an old copy was put
     /// back). Nothing recorded; the index keeps `current`.
     case older(NoteVersionInfo, current: NoteRecord)
-    /// Bytes that may not be a version anyone finished writing (why): nothing recorded; look again later.
-    case unsettled(String)
+    /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
+    case unsettled(NoteFileUnsettled)
     /// The file's bytes became the note's newest version. `replaced`: the version they replaced
     /// that their writer never saw, with the conflict copy holding its text.
     case recorded(NoteRecord, replaced: ReplacedVersion?)
@@ -59,10 +59,11 @@ extension VaultContext {
     package func observe(_ path: ResolvedPath, by writer: ObservedWriter, listedSize: Int64? = nil) throws -> Observation {
         for _ in 0..<4 {
             let file: NoteFile?
-            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled("\(unsettled)") }
+            do { file = try NoteFile.read(path) } catch let unsettled as NoteFileUnsettled { return .unsettled(unsettled) }
             guard let file else { return try observeMissing(path.relative, origin: writer.origin) }
             if let listedSize, listedSize != file.size {
-                return .unsettled("\(path.relative): \(file.size) bytes read, \(listedSize) listed")
+                return .unsettled(NoteFileUnsettled(path: path.relative,
+                                                    reason: .sizeMismatch(read: Int(file.size), expected: Int(listedSize))))
             }
             let current = try index.record(path: path.relative)
             defer { mountView.showed(path: path.relative, checksum: file.checksum) }
@@ -118,18 +119,21 @@ extension VaultContext {
     /// `savesInFlight`: also wait out a save that may sit between its swap and its rename (up to a
     /// save timeout, on a local disk too) — an older file then is that save in flight, not a note
     /// to heal.
-    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false) throws -> Bool {
+    /// `recordedAt`: when the index recorded `current`, if the caller has already asked.
+    func graceHasPassed(for current: NoteRecord, savesInFlight: Bool = false, recordedAt: Int64? = nil) throws -> Bool {
         let inFlight = Int64((saveTimeout + 2) * 1000)
-        guard let lag = mountLag else {
-            return try !savesInFlight || Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= inFlight
+        let grace: Int64
+        if let lag = mountLag {
+            grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
+        } else {
+            guard savesInFlight else { return true }
+            grace = inFlight
         }
-        let grace = current.updatedBy == device ? inFlight : max(savesInFlight ? inFlight : 0, lag.graceMilliseconds)
-        return try Int64(Date().timeIntervalSince1970 * 1000) - versionTime(current) >= grace
+        let at = try recordedAt ?? index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
+        return Self.nowMilliseconds() - at >= grace
     }
 
-    private func versionTime(_ current: NoteRecord) throws -> Int64 {
-        try index.currentVersionInfo(path: current.path)?.at ?? current.updatedAt
-    }
+    private static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
     /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
@@ -141,13 +145,13 @@ extension VaultContext {
         switch writer {
         case .editor(let saw, _): return current.updatedBy == device || saw.contains(current.checksum)
         case .unknown:
-            if let info = try index.currentVersionInfo(path: current.path), [.save, .merge, .restore].contains(info.origin),
-               Int64(Date().timeIntervalSince1970 * 1000) - info.at < Self.settleMilliseconds {
+            let info = try index.currentVersionInfo(path: current.path)
+            if let info, [.save, .merge, .restore].contains(info.origin), Self.nowMilliseconds() - info.at < Self.settleMilliseconds {
                 return false
             }
             if current.updatedBy == device { return true }
             if let shown = mountView.lastShown(path: path) { return shown == current.checksum }
-            return try graceHasPassed(for: current)
+            return try graceHasPassed(for: current, recordedAt: info?.at ?? current.updatedAt)
         }
     }
 

@@ -46,40 +46,28 @@ extension VaultContext {
     }
 
     private func openNoteFromIndexOrMount(_ path: ResolvedPath) throws -> OpenedNote {
-        var record = try index.record(path: path.relative)
-        let disk = try readForOpen(path, indexed: record != nil)
         for _ in 0..<3 {
-            guard let current = record else {
-                // No file, or a mount still showing a version of a note deleted since: it does not exist.
-                guard let disk, try !index.knows(checksum: disk.checksum, path: path.relative) else {
-                    return OpenedNote(base: BaseState(version: 0, text: ""), source: disk == nil ? .mount : .index, stale: false)
-                }
-                switch try index.recordObserved(disk.write(path: path.relative), replacing: 0, baseChecksum: nil,
-                                                origin: .open, device: device) {
-                case .won(let recorded): return Self.fromMount(disk, recorded)
-                case .lost(let now): record = now
-                }
-                continue
+            let current = try index.record(path: path.relative)
+            guard let disk = try readForOpen(path, indexed: current != nil) else {
+                return try current.map { try fromIndex($0, disk: nil, at: path) } ?? Self.missing
             }
-            guard let disk, disk.checksum != current.checksum else {
-                if let disk { return Self.fromMount(disk, current) }
-                return try fromIndex(current, disk: nil, at: path)
-            }
+            if let current, disk.checksum == current.checksum { return Self.fromMount(disk, current) }
             if let shown = try index.knownVersion(path: path.relative, checksum: disk.checksum)?.version {
+                // The mount shows an older version (or one of a note deleted since: no note).
+                guard let current else { return Self.missing }
                 var opened = try fromIndex(current, disk: disk, at: path)
                 opened.mountShows = BaseState(version: shown, checksum: disk.checksum, text: disk.text)
                 return opened
             }
-            // An outside write nobody recorded yet: it becomes the newest version, unless the index moved on.
-            switch try index.recordObserved(disk.write(path: path.relative), replacing: current.version,
-                                            baseChecksum: current.checksum, origin: .open, device: device) {
-            case .won(let recorded): return Self.fromMount(disk, recorded)
-            case .lost(let now): record = now
-            }
+            // Bytes nobody recorded: an outside write. They enter the index the one way observed
+            // files do (compare-and-swap; a version their writer never saw is kept as a copy), then
+            // the note is read again.
+            if case .unsettled(let unsettled) = try observe(path, by: .unknown(origin: .open)), current == nil { throw unsettled }
         }
-        guard let current = record else { return OpenedNote(base: BaseState(version: 0, text: ""), source: .mount, stale: false) }
-        return try fromIndex(current, disk: nil, at: path)
+        return try index.record(path: path.relative).map { try fromIndex($0, disk: nil, at: path) } ?? Self.missing
     }
+
+    private static let missing = OpenedNote(base: BaseState(version: 0, text: ""), source: .mount, stale: false)
 
     /// Blocking: what a newly opened editor buffer is based on. The editor read the file itself, so
     /// when the mount shows an older version of the note the base is that version (its text is the
