@@ -162,18 +162,15 @@ extension Server {
         let path = try session.resolve(params)
         let baseVersion = try params.optionalInteger("baseVersion").map(Int64.init) ?? documents[path.relative]?.base?.version
         let deletion = try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) {
-            do { return try session.deleteNote(path, baseVersion: baseVersion) }
-            catch let missing as NoteNotFound { throw ResponseError.requestFailed(missing.description) }
+            do {
+                // Known as our own before the file goes, so inotify's report of it is not announced.
+                return try session.deleteNote(path, baseVersion: baseVersion) { self.monitor?.noteKnown(path: path.relative, checksum: nil) }
+            } catch let missing as NoteNotFound { throw ResponseError.requestFailed(missing.description) }
         }
         switch deletion {
-        case .lost(let version):
-            return ["status": "conflict", "version": version.map { .integer($0) } ?? .null]
-        case .deleted:
-            monitor?.noteKnown(path: path.relative, checksum: nil)
-            return ["status": "deleted"]
-        case .fileKept(let error):
-            monitor?.noteKnown(path: path.relative, checksum: nil)
-            throw error
+        case .lost(let version): return ["status": "conflict", "version": version.map { .integer($0) } ?? .null]
+        case .deleted: return ["status": "deleted"]
+        case .fileKept(let error): throw error
         }
     }
 

@@ -33,12 +33,12 @@ extension Server {
             throw ResponseError.requestFailed("could not create \(newPath.relative): \(created.status.rawValue)")
         }
         let oldPath = try session.root.resolve(relativePath: old.path)
-        switch try await vaultCall("deleting \(old.path)", session, { try session.deleteNote(oldPath, baseVersion: old.version) }) {
-        case .deleted:
-            monitor?.noteKnown(path: old.path, checksum: nil)
-        case .fileKept(let error):
-            monitor?.noteKnown(path: old.path, checksum: nil)
-            throw error
+        let deletion = try await vaultCall("deleting \(old.path)", session) {
+            try session.deleteNote(oldPath, baseVersion: old.version) { self.monitor?.noteKnown(path: old.path, checksum: nil) }
+        }
+        switch deletion {
+        case .deleted: break
+        case .fileKept(let error): throw error
         case .lost:
             Log.warning("renamed \(old.path) to \(newPath.relative), but \(old.path) changed meanwhile and was kept")
         }

@@ -58,8 +58,9 @@ extension VaultContext {
     }
 
     /// Deletes the note at `path` if the index still holds `baseVersion` of it (default: the
-    /// version it holds), then unlinks the file.
-    package func deleteNote(_ path: ResolvedPath, baseVersion: Int64?) throws -> NoteDeletion {
+    /// version it holds), then unlinks the file. `deletedFromIndex` runs between the two, so a
+    /// watcher can know the deletion as its own before the file's disappearance is reported.
+    package func deleteNote(_ path: ResolvedPath, baseVersion: Int64?, deletedFromIndex: () -> Void) throws -> NoteDeletion {
         guard let current = try index.record(path: path.relative) else {
             throw NoteNotFound(description: "\(path.relative) is not a note in the index")
         }
@@ -67,6 +68,7 @@ extension VaultContext {
         case .lost(let now):
             return .lost(currentVersion: now?.version)
         case .deleted:
+            deletedFromIndex()
             guard unlink(path.absolute) != 0 && errno != ENOENT else { return .deleted }
             // The file is still there (or unreachable): a readable one goes back into the index by
             // compare-and-swap against the deletion, never by an unconditional upsert.
