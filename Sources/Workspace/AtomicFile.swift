@@ -3,7 +3,7 @@ import Glibc
 /// Saving without ever leaving a half-written note: write a temporary file beside the target,
 /// then rename it over the target, so readers see the old bytes or the new, never a mix.
 public enum AtomicFile {
-    /// Writes `bytes` to a new file ".<name>.nb-tmp-<random>" in the target's directory (creating missing
+    /// Writes `bytes` to a new file ".<name>.nb-tmp-<owner>-<random>" (see `TemporaryOwner`) in the target's directory (creating missing
     /// directories), with mode 0666 less the umask, flushed with fsync; returns its path.
     /// Refuses (ENOTCONN) when the file would land on the file system under a mount point that has
     /// gone: that is not the notes, and a non-empty mount point stops rclone from mounting again.
@@ -13,7 +13,7 @@ public enum AtomicFile {
         let name = FileSystem.name(of: target.absolute)
         let stem = name.utf8.count > 200 ? "note" : name
         while true {
-            let temporary = "\(directory)/.\(stem).nb-tmp-\(randomSuffix())"
+            let temporary = "\(directory)/.\(stem).nb-tmp-\(TemporaryOwner.current)-\(randomSuffix())"
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor < 0 {
                 if errno == EEXIST { continue }
@@ -62,6 +62,43 @@ public enum AtomicFile {
             throw error
         }
     }
+
+    /// Writes `bytes` to a file that must not exist yet, never replacing one another writer made
+    /// meanwhile: throws EEXIST then. A rename that refuses to replace (renameat2 RENAME_NOREPLACE)
+    /// where the file system has it; else (rclone's FUSE mount answers EINVAL) an exclusive create,
+    /// written and flushed in place.
+    public static func writeNew(_ bytes: [UInt8], to target: ResolvedPath) throws {
+        let temporary = try writeTemporary(bytes, beside: target)
+        if renameNoReplace(temporary, target.absolute) == 0 { return }
+        let code = errno
+        discard(temporary: temporary)
+        guard code == EINVAL || code == ENOSYS else { throw FileError(operation: "create", path: target.absolute, code: code) }
+        let descriptor = open(target.absolute, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw FileError.last("create", target.absolute) }
+        do {
+            try writeAll(bytes, to: descriptor, path: target.absolute)
+            guard fsync(descriptor) == 0 else { throw FileError.last("flush", target.absolute) }
+            guard close(descriptor) == 0 else { throw FileError.last("close", target.absolute) }
+        } catch {
+            close(descriptor)
+            unlink(target.absolute)
+            throw error
+        }
+    }
+
+    /// renameat2(…, RENAME_NOREPLACE), which Glibc's Swift module does not show (it needs
+    /// _GNU_SOURCE): looked up in the C library once; -1 with ENOSYS where it is missing.
+    private static func renameNoReplace(_ source: String, _ target: String) -> Int32 {
+        guard let renameat2 = renameat2Function else {
+            errno = ENOSYS
+            return -1
+        }
+        return renameat2(AT_FDCWD, source, AT_FDCWD, target, 1 /* RENAME_NOREPLACE */)
+    }
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    private static let renameat2Function: RenameAt2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2")
+        .map { unsafeBitCast($0, to: RenameAt2.self) }
 
     private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
         try bytes.withUnsafeBytes { buffer in

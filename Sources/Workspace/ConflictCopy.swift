@@ -16,6 +16,25 @@ public enum ConflictCopy {
         }
     }
 
+    /// Writes `bytes` as a new conflict copy of `target` holding `device`'s text and returns its
+    /// path; never replaces a file (two writers choosing one free name at once: the second takes
+    /// the next). `keptBy`: the device writing it when that is not `device` (a version it saw
+    /// replaced), named too, so two devices' copies never share a name in the bucket.
+    public static func write(_ bytes: [UInt8], for target: ResolvedPath, device: String, keptBy: String? = nil,
+                             at date: Date = Date(), in root: VaultRoot) throws -> ResolvedPath {
+        let writer = keptBy.flatMap { $0 == device ? nil : "\(device)-kept-by-\(sanitized($0))" } ?? device
+        for _ in 0..<100 {
+            let copy = path(for: target, device: writer, at: date, in: root)
+            do {
+                try AtomicFile.writeNew(bytes, to: copy)
+                return copy
+            } catch let error as FileError where error.code == EEXIST {
+                continue
+            }
+        }
+        throw FileError(operation: "find a free name for a conflict copy of", path: target.absolute, code: EEXIST)
+    }
+
     /// A conflict copy of `target` that already holds exactly `bytes`, if there is one: two
     /// observers of one overwrite (inotify and the editor's didSave) keep one copy, not two.
     public static func existing(of target: ResolvedPath, holding bytes: [UInt8], in root: VaultRoot) -> ResolvedPath? {

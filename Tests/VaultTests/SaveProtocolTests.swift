@@ -182,6 +182,25 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
     #expect(try vault.files().contains(".m.md.nb-tmp-0000000d"))
 }
 
+/// A bridge restarted after a kill -9 removes its dead predecessor's temporary file at once; one of
+/// a live process (a save that may still rename it) stays until it is old.
+@Test func aTemporaryFileOfAProcessThatIsGoneIsRemovedAtOnce() throws {
+    let vault = try TempVault()
+    _ = try vault.coordinator(device: "a").save(try vault.input("m.md", "m\n", base: nil), deadline: deadline())
+    let finished = Process()
+    finished.executableURL = URL(fileURLWithPath: "/bin/true")
+    try finished.run()
+    finished.waitUntilExit()
+    let machine = TemporaryOwner.current.split(separator: "-")[0]
+    let dead = ".m.md.nb-tmp-\(machine)-\(finished.processIdentifier)-0000000e"
+    let live = ".m.md.nb-tmp-\(TemporaryOwner.current)-0000000f"
+    let elsewhere = ".m.md.nb-tmp-0123abcdn1-\(finished.processIdentifier)-00000010"
+    for name in [dead, live, elsewhere] { write("left\n", vault, name) }
+    #expect(TemporaryOwner.writerIsGone(dead) && !TemporaryOwner.writerIsGone(live) && !TemporaryOwner.writerIsGone(elsewhere))
+    #expect(LeftoverTemporaries.clean(vault.root, index: vault.index, minimumAge: 30).removed == [dead])
+    #expect(try vault.files() == [live, elsewhere, "m.md"].sorted())
+}
+
 /// notes/open serves the index's current version when the file shows an older one, and records
 /// bytes the index never saw by compare-and-swap.
 @Test func openServesTheIndexWhileTheFileLags() throws {

@@ -83,6 +83,35 @@ import Testing
         #expect(directory.read("plain") == "not a folder")
     }
 
+    @Test func writeNewNeverReplacesAFile() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("taken.md", "someone's text")
+        let root = try VaultRoot(directory.path)
+        #expect { try AtomicFile.writeNew(Array("mine".utf8), to: try root.resolve(relativePath: "taken.md")) }
+            throws: { ($0 as? FileError)?.code == EEXIST }
+        try AtomicFile.writeNew(Array("mine".utf8), to: try root.resolve(relativePath: "free.md"))
+        #expect(directory.read("taken.md") == "someone's text")
+        #expect(directory.read("free.md") == "mine")
+        #expect(directory.entries() == ["free.md", "taken.md"])
+    }
+
+    /// rclone's FUSE mount has no RENAME_NOREPLACE (EINVAL): the exclusive create is used there.
+    @Test(.enabled(if: RcloneMount.isAvailable, "skipped: needs rclone and /dev/fuse"), .timeLimit(.minutes(2)))
+    func writeNewNeverReplacesAFileOnAMount() throws {
+        let mount = try RcloneMount()
+        defer { mount.stop() }
+        try mount.start()
+        let root = try VaultRoot(mount.mountPoint)
+        try AtomicFile.write(Array("someone's text".utf8), to: try root.resolve(relativePath: "taken.md"))
+        #expect { try AtomicFile.writeNew(Array("mine".utf8), to: try root.resolve(relativePath: "taken.md")) }
+            throws: { ($0 as? FileError)?.code == EEXIST }
+        try AtomicFile.writeNew(Array("mine".utf8), to: try root.resolve(relativePath: "free.md"))
+        #expect(FileManager.default.contents(atPath: mount.mountPoint + "/taken.md") == Data("someone's text".utf8))
+        #expect(FileManager.default.contents(atPath: mount.mountPoint + "/free.md") == Data("mine".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mount.mountPoint).sorted() == ["free.md", "taken.md"])
+    }
+
     /// rclone killed and its mount point unmounted: the path now names the bare folder underneath.
     /// Writing there would put files outside the bucket and stop rclone from mounting again.
     @Test(.enabled(if: RcloneMount.isAvailable, "skipped: needs rclone and /dev/fuse"), .timeLimit(.minutes(2)))

@@ -54,4 +54,19 @@ import Testing
         #expect(ConflictCopy.existing(of: target, holding: Array("their tex".utf8), in: root) == nil)
         #expect(ConflictCopy.existing(of: target, holding: Array("kept text".utf8), in: root) == nil)
     }
+
+    @Test func writingACopyTakesTheNextNameAndNamesWhoKeptIt() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "n.md")
+        try directory.write("n.conflict-pc-20260102T030405Z.md", "an earlier copy")
+        let mine = try ConflictCopy.write(Array("mine".utf8), for: target, device: "pc", at: date, in: root)
+        #expect(mine.relative == "n.conflict-pc-20260102T030405Z-2.md")
+        let kept = try ConflictCopy.write(Array("theirs".utf8), for: target, device: "pc", keptBy: "laptop", at: date, in: root)
+        #expect(kept.relative == "n.conflict-pc-kept-by-laptop-20260102T030405Z.md")
+        #expect(directory.read("n.conflict-pc-20260102T030405Z.md") == "an earlier copy")
+        #expect(directory.read(mine.relative) == "mine")
+        #expect(directory.read(kept.relative) == "theirs")
+    }
 }

@@ -188,8 +188,7 @@ extension VaultContext {
                 kept.copy = existing.relative
                 return nil
             }
-            let copy = ConflictCopy.path(for: path, device: replaced.info.device, at: Date(), in: root)
-            try AtomicFile.write(bytes, to: copy)
+            let copy = try ConflictCopy.write(bytes, for: path, device: replaced.info.device, keptBy: device, in: root)
             kept.copy = copy.relative
             return copy
         }

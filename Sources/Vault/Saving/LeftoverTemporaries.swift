@@ -3,10 +3,11 @@ import Index
 import Support
 import Workspace
 
-/// Temporary files (`.<name>.nb-tmp-<random>`) a save left when its process was killed. One whose
-/// bytes are the index's current version of its note while the note file lacks them (killed between
-/// the swap and the rename) is renamed into place; any other is removed (if it ever was a version,
-/// its text is in the index). Only files older than `minimumAge` seconds: a younger one may belong
+/// Temporary files (`.<name>.nb-tmp-<owner>-<random>`) a save left when its process was killed. One
+/// whose bytes are the index's current version of its note while the note file lacks them (killed
+/// between the swap and the rename) is renamed into place; any other is removed (if it ever was a
+/// version, its text is in the index). Only files whose writer is known to be gone (a process of
+/// this machine that no longer runs) or older than `minimumAge` seconds: a younger one may belong
 /// to a save under way in another bridge on the same folder.
 package enum LeftoverTemporaries {
     package struct Outcome: Equatable, Sendable {
@@ -25,7 +26,8 @@ package enum LeftoverTemporaries {
             guard name.hasPrefix("."), let range = name.range(of: marker) else { continue }
             let temporary = root.named(relative)
             guard let stamp = NoteFile.stamp(temporary),
-                  Double(stamp.mtime) / 1e9 < now.timeIntervalSince1970 - minimumAge else { continue }
+                  TemporaryOwner.writerIsGone(name) || Double(stamp.mtime) / 1e9 < now.timeIntervalSince1970 - minimumAge
+            else { continue }
             let folder = (relative as NSString).deletingLastPathComponent
             let noteName = String(name[name.index(after: name.startIndex)..<range.lowerBound])
             let note = folder.isEmpty ? noteName : folder + "/" + noteName

@@ -235,8 +235,7 @@ package final class SaveCoordinator: Sendable {
         guard !seen.isUnchanged(path) else { return nil }
         guard let file = try SettledRead.file(path, until: deadline), file.checksum != seen.checksum,
               !known.contains(file.checksum), try !index.knows(checksum: file.checksum, path: path.relative) else { return nil }
-        let copy = ConflictCopy.path(for: path, device: "outside", at: Date(), in: root)
-        try AtomicFile.write(file.bytes, to: copy)
+        let copy = try ConflictCopy.write(file.bytes, for: path, device: "outside", in: root)
         Log.warning("\(path.relative): another program wrote it during a save; its text is kept in \(copy.relative)")
         return copy.relative
     }
@@ -302,8 +301,7 @@ package final class SaveCoordinator: Sendable {
     }
 
     private func keepConflict(_ input: SaveInput, theirs: Theirs, hunks: [ConflictHunk], markedText: String) throws -> SaveOutput {
-        let copy = ConflictCopy.path(for: input.path, device: device, at: Date(), in: root)
-        try AtomicFile.write(Array(input.text.utf8), to: copy)
+        let copy = try ConflictCopy.write(Array(input.text.utf8), for: input.path, device: device, in: root)
         let state = ConflictState(theirs: BaseState(version: theirs.record.version, checksum: theirs.record.checksum, text: theirs.text),
                                   ours: input.text, copyPath: copy.relative, hunks: hunks, markedText: markedText)
         return SaveOutput(status: .conflict, record: theirs.record, text: theirs.text, conflict: state)
