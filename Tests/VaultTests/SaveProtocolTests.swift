@@ -234,3 +234,26 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
     #expect(try vault.read("n.md") == "a\nedited\n")
     #expect(try vault.files() == ["n.md"])
 }
+
+/// The mount soak's loss through a save: the file shows another writer's text made from the
+/// version before the newest (it never saw the newest); a save that finds it records it as
+/// "theirs" and merges — and the newest version, whose change that text lacks, is kept as a copy.
+@Test func aSaveFindingAnOutsideWriteKeepsTheVersionItsWriterNeverSaw() throws {
+    let vault = try TempVault()
+    let a = VaultContext(root: vault.root, index: vault.index, device: "a")
+    let b = VaultContext(root: vault.root, index: vault.index, device: "b")
+    let parent = "title\none\ntwo\nthree\n"
+    let path = try vault.path("n.md")
+    let first = try a.save(SaveRequest(path: path, text: parent, force: false, baseVersion: 0, baseChecksum: nil), document: nil)
+    _ = try b.save(SaveRequest(path: path, text: "title\nONE by b\ntwo\nthree\n", force: false,
+                               baseVersion: first.record.version, baseChecksum: first.record.checksum), document: nil)
+    write(parent + "x written from the parent\n", vault, "n.md")
+
+    let output = try a.save(SaveRequest(path: path, text: "title\none\nTWO by a\nthree\n", force: false,
+                                        baseVersion: first.record.version, baseChecksum: first.record.checksum), document: nil)
+    #expect(output.status == .merged)
+    #expect(output.text == "title\none\nTWO by a\nthree\nx written from the parent\n")
+    let copies = try vault.files().filter { $0.hasPrefix("n.conflict-b-kept-by-a-") }
+    #expect(copies.count == 1)
+    #expect(try copies.map { try vault.read($0) } == ["title\nONE by b\ntwo\nthree\n"])
+}

@@ -104,7 +104,7 @@ def test_concurrent_saves_never_lose_text(devices, mount_a, mount_b, s3):  # noq
                 opened = bridge.request("notes/open", {"path": note})
                 return opened["text"] == texts[winner] and opened["source"] == "mount"
             for bridge in (a, b):
-                wait_until(lambda: shown(bridge), timeout=15, what=f"round {i}: the winner's text on every mount")
+                wait_until(lambda: shown(bridge), timeout=30, what=f"round {i}: the winner's text on every mount")
             final = texts[winner]
     for mount in (mount_a, mount_b):
         mount.flush(timeout=60)

@@ -70,3 +70,34 @@ def test_an_outside_write_first_seen_by_notes_open_keeps_the_version_it_replaced
                    what="B's replaced text kept as a conflict copy")
     finally:
         stop(a, b)
+
+
+def test_another_devices_write_from_the_parent_arriving_later_keeps_this_devices_save(mount_factory, hrana_server, s3):  # noqa: F811
+    """The mount soak's loss: A's bridge saves; a program on device B (no bridge watching it) writes
+    the note from the text it had before, and the bucket takes B's upload after A's. When A's mount
+    shows B's bytes, A's bridge records them — they are the file — but A's save, which B's writer
+    never saw, must stay in a conflict copy (this device wrote that version, yet the write over it
+    came from elsewhere)."""
+    mount_a = mount_factory("device-a")
+    mount_b = mount_factory("device-b")
+    a = start_bridge(mount_a.mountpoint, hrana_server.url, "device-a", "--scan-interval", "2",
+                     hrana=hrana_server, mount=mount_a)
+    try:
+        created = a.request("notes/save", {"path": "late.md", "text": ORIGINAL})
+        mount_a.flush(timeout=30)
+        on_b = mount_b.mountpoint / "late.md"
+        wait_until(lambda: on_b.exists() and on_b.read_text() == ORIGINAL, timeout=30, what="B's mount shows the note")
+        mine_token = token()
+        mine = ORIGINAL + f"line a: saved through A's bridge {mine_token}\n"
+        a.request("notes/save", {"path": "late.md", "text": mine, "baseVersion": created["version"]})
+        mount_a.flush(timeout=30)
+        wait_until(lambda: mine_token.encode() in s3.get("late.md"), timeout=30, what="A's save in the bucket")
+        theirs = ORIGINAL + f"line b: written on device B from the text it had {token()}\n"
+        on_b.write_text(theirs)
+        mount_b.flush(timeout=30)
+        theirs_checksum = hashlib.sha256(theirs.encode()).hexdigest()
+        wait_until(lambda: index_row(hrana_server.db_path, "late.md")["checksum"] == theirs_checksum, timeout=60,
+                   what="A's bridge records B's write once its mount shows it")
+        assert [name for name in files_holding(mount_a.mountpoint, mine_token) if ".conflict-" in name]
+    finally:
+        stop(a)

@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Merge
 import Notes
 import Support
 import Workspace
@@ -83,7 +84,7 @@ extension VaultContext {
             let replaced = try current.flatMap { current throws -> NoteVersion? in
                 // Healing over this device's own unfinished save keeps no copy: its client was
                 // told the save failed, and the history keeps the text.
-                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer))
+                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer, text: file.text))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
@@ -135,18 +136,24 @@ extension VaultContext {
 
     private static func nowMilliseconds() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// Whether the writer of the observed bytes may have seen `current` (so replacing it is an
-    /// ordinary edit): this device wrote it (through this mount), the editor's buffer was based on
-    /// it, or this mount showed it — or, when nothing is known, it is older than the grace.
-    /// An outside program reads, then writes: a version a bridge renamed in just before that write
-    /// may have come after the read, so such a version younger than `settleMilliseconds` never
-    /// counts as seen by it.
-    private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter) throws -> Bool {
+    /// Whether the writer of the observed bytes (`text`) may have seen `current` (so replacing it is
+    /// an ordinary edit). An editor: its buffer was based on it (or this device wrote it). Someone
+    /// unknown, when `current` is recent: the texts decide — `text` kept the changes `current` made
+    /// to its parent (a mount can deliver, seconds after this device's save, another device's write
+    /// made from the parent; and a program reads, then writes). Otherwise: this device wrote it
+    /// (through this mount), this mount showed it, or it is older than the grace — except that a
+    /// bridge's version younger than `settleMilliseconds` never counts as seen by an outside program.
+    private func wasSeen(_ current: NoteRecord, path: String, by writer: ObservedWriter, text: String) throws -> Bool {
         switch writer {
         case .editor(let saw, _): return current.updatedBy == device || saw.contains(current.checksum)
         case .unknown:
             let info = try index.currentVersionInfo(path: current.path)
-            if let info, [.save, .merge, .restore].contains(info.origin), Self.nowMilliseconds() - info.at < Self.settleMilliseconds {
+            let age = Self.nowMilliseconds() - (info?.at ?? current.updatedAt)
+            if age < max(Self.recentMilliseconds, mountLag?.graceMilliseconds ?? 0),
+               let kept = try keepsChanges(of: current, in: text) {
+                return kept
+            }
+            if let info, [.save, .merge, .restore].contains(info.origin), age < Self.settleMilliseconds {
                 return false
             }
             if current.updatedBy == device { return true }
@@ -156,6 +163,16 @@ extension VaultContext {
     }
 
     static let settleMilliseconds: Int64 = 2_000
+    /// How long a version counts as recent: overwriting it is judged by the texts.
+    static let recentMilliseconds: Int64 = 60_000
+
+    /// Whether `text` kept the changes `current` made to the version before it; nil when the index
+    /// lacks either text (a first version, a deletion, a version from before the history).
+    private func keepsChanges(of current: NoteRecord, in text: String) throws -> Bool? {
+        guard current.version > 1, let version = try index.version(path: current.path, version: current.version)?.text,
+              let parent = try index.version(path: current.path, version: current.version - 1)?.text else { return nil }
+        return KeptChanges.keeps(changesFrom: parent, to: version, in: text)
+    }
 
     /// Serialises looking for an existing copy and writing a new one, so two observers of one
     /// overwrite in this process keep a single copy.
@@ -163,9 +180,22 @@ extension VaultContext {
 
     /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
     /// what `writer`'s document heard of it): for a write another observer recorded first.
+    /// The observer that recorded the write (another bridge on this folder) keeps the copy right
+    /// after its swap when it too judged the version unseen: that copy is waited for (briefly) and
+    /// named, so one overwrite leaves one copy; else this one writes it.
     package func keepReplaced(version: Int64, of path: ResolvedPath, by writer: ObservedWriter) throws -> ReplacedVersion? {
         guard let replaced = try index.version(path: path.relative, version: version), !replaced.info.isDeletion else { return nil }
-        return try keepCopy(of: withText(replaced, heardBy: writer), beside: path)
+        let kept = withText(replaced, heardBy: writer)
+        if let bytes = kept.bytes, !bytes.isEmpty {
+            let deadline = Date().addingTimeInterval(2)
+            repeat {
+                if let copy = ConflictCopy.existing(of: path, holding: bytes, in: root) {
+                    return ReplacedVersion(version: kept.info.version, device: kept.info.device, copy: copy.relative)
+                }
+                Thread.sleep(forTimeInterval: 0.05)
+            } while Date() < deadline
+        }
+        return try keepCopy(of: kept, beside: path)
     }
 
     /// `version` with the text the writer's document heard of it when the index has none
@@ -196,5 +226,11 @@ extension VaultContext {
         Log.info("\(path.relative): a write replaced version \(replaced.info.version) by \(replaced.info.device) "
             + "that its writer never saw; that text is kept in \(copy.relative)")
         return kept
+    }
+}
+
+extension VaultContext: OutsideWrites {
+    package func recordOutsideWrite(at path: ResolvedPath) throws {
+        _ = try observe(path, by: .unknown(origin: .scan))
     }
 }

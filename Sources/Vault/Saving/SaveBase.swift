@@ -31,7 +31,7 @@ extension VaultContext {
     /// Blocking: chooses the base of `request` and saves it (docs/save-protocol.md).
     package func save(_ request: SaveRequest, document: OpenDocument?) throws -> SaveOutput {
         let input = try saveInput(for: request, document: document)
-        return try saver.save(input, deadline: Date().addingTimeInterval(saveTimeout * 0.8))
+        return try saver.save(input, deadline: Date().addingTimeInterval(saveTimeout * 0.8), outsideWrites: self)
     }
 
     /// The base a save is compared and merged against: the version the client names (its checksum

@@ -69,8 +69,12 @@ package final class SaveCoordinator: Sendable {
         self.ownWrites = ownWrites
     }
 
-    package func save(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
-        let output = try gate.run { try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline) } }
+    /// `outsideWrites`: records bytes on disk the index never saw, with overwrite detection (the
+    /// vault's observe path); without it they are recorded by a plain compare-and-swap.
+    package func save(_ input: SaveInput, deadline: Date, outsideWrites: (any OutsideWrites)? = nil) throws -> SaveOutput {
+        let output = try gate.run {
+            try pathLocks.withLock(input.path.relative) { try saveLocked(input, deadline: deadline, outsideWrites: outsideWrites) }
+        }
         indexed.remember(path: output.record.path, version: output.record.version, checksum: output.record.checksum)
         return output
     }
@@ -90,7 +94,7 @@ package final class SaveCoordinator: Sendable {
         }
     }
 
-    private func saveLocked(_ input: SaveInput, deadline: Date) throws -> SaveOutput {
+    private func saveLocked(_ input: SaveInput, deadline: Date, outsideWrites: (any OutsideWrites)?) throws -> SaveOutput {
         let path = input.path
         let ours = Ours(input.text, path: path.relative)
         let disk = try SettledRead.file(path, until: deadline)
@@ -113,7 +117,7 @@ package final class SaveCoordinator: Sendable {
         } else {
             // Bytes on disk the index never saw are someone's version: record them first, so they are
             // merged with ours (theirs), never renamed over.
-            current = try recordUnseen(disk, at: path)
+            current = try recordUnseen(disk, at: path, outsideWrites: outsideWrites)
         }
 
         for _ in 0..<3 {
@@ -253,8 +257,20 @@ package final class SaveCoordinator: Sendable {
     /// What the index holds for the note now, after recording `disk` as a version of its own if the
     /// index never saw its bytes (an outside write). A file showing an older known version (a mount
     /// lagging) is not recorded.
-    private func recordUnseen(_ disk: NoteFile?, at path: ResolvedPath) throws -> NoteRecord? {
+    private func recordUnseen(_ disk: NoteFile?, at path: ResolvedPath, outsideWrites: (any OutsideWrites)?) throws -> NoteRecord? {
         var current = try index.record(path: path.relative)
+        if let outsideWrites, let disk, disk.checksum != current?.checksum,
+           try !index.knows(checksum: disk.checksum, path: path.relative) {
+            // The version these bytes replace may be one their writer never saw: the observe path
+            // keeps it as a conflict copy. Bytes it could not record are never renamed over.
+            ownWrites.insert(path: path.relative, checksum: disk.checksum)
+            try outsideWrites.recordOutsideWrite(at: path)
+            guard try index.knows(checksum: disk.checksum, path: path.relative) else {
+                ownWrites.remove(path: path.relative, checksum: disk.checksum)
+                throw SaveRace(path: path.relative)
+            }
+            return try index.record(path: path.relative)
+        }
         for _ in 0..<3 {
             guard let disk, disk.checksum != current?.checksum,
                   try !index.knows(checksum: disk.checksum, path: path.relative) else { return current }
@@ -373,4 +389,10 @@ package final class OwnWrites: Sendable {
         guard let checksum else { return false }
         return state.withLock { $0.pending.remove(path + "\0" + checksum) != nil }
     }
+}
+
+/// Records an outside write found by a save (bytes on disk the index never saw) the way every
+/// observed write is recorded; the vault's context implements it with `observe`.
+package protocol OutsideWrites: Sendable {
+    func recordOutsideWrite(at path: ResolvedPath) throws
 }
