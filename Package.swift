@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Notes", dependencies: ["Yams", "CCrypto"]),
         .target(name: "Merge"),
         .target(name: "LSP", dependencies: ["JSON"]),
-        .target(name: "Index", dependencies: ["Notes", "JSON", "HTTP", "CSQLite"]),
+        .target(name: "Index", dependencies: ["Support", "Notes", "JSON", "HTTP", "CSQLite"]),
         .target(name: "Workspace", dependencies: ["Notes", "JSON", "HTTP", "Support"]),
         // The sync engine: files, index and saves, with no JSON-RPC in sight.
         .target(name: "Vault", dependencies: ["Support", "Notes", "Index", "Workspace", "Merge", "JSON"]),

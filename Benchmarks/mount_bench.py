@@ -12,7 +12,6 @@ usage: Benchmarks/mount_bench.py [--bin PATH] [--rounds 20] [--write-back 5s] [-
 """
 import argparse
 import json
-import os
 import random
 import secrets
 import shutil
@@ -21,9 +20,9 @@ import time
 from pathlib import Path
 
 from common import binary, emit, machine, run, summary
+from devices import start_bridge, stop_devices
 from harness.hrana_server import HranaServerProcess
 from harness.s3mount import RcloneMount, S3Server
-from timed_lsp import TimedLspClient
 
 
 def bench_on_mount(bin_path, mount, work, iterations) -> dict:
@@ -32,16 +31,6 @@ def bench_on_mount(bin_path, mount, work, iterations) -> dict:
     result = run([bin_path, "bench", "--root", mount.mountpoint, "--local", local, "--json", "--iterations", iterations,
                   "--only", "files,save,notify"], timeout=1800)
     return json.loads(result["stdout"])
-
-
-def start_bridge(bin_path, mount, hrana, device, poll_interval):
-    env = dict(os.environ, NOTEBRIDGE_BIN=str(bin_path), TURSO_AUTH_TOKEN=hrana.token,
-               RCLONE_RC_USER=mount.rc_user, RCLONE_RC_PASS=mount.rc_pass)
-    client = TimedLspClient(["serve", "--root", str(mount.mountpoint), "--database", hrana.url, "--device", device,
-                             "--rclone-rc", mount.rc_url, "--poll-interval", str(poll_interval)], env=env)
-    client.initialize()
-    client.wait_indexed(timeout=120)
-    return client
 
 
 def two_devices(bin_path, server, bucket, work, rounds, write_back, poll_interval) -> dict:
@@ -81,12 +70,7 @@ def two_devices(bin_path, server, bucket, work, rounds, write_back, poll_interva
                 "save_on_a": summary(save), "notify_a_to_b": summary(notify),
                 "fresh_read_on_b_after_upload": summary(fresh), "save_to_fresh_on_b": summary(visible)}
     finally:
-        for bridge in bridges:
-            bridge.shutdown()
-            bridge.close()
-        for mount in reversed(mounts):
-            mount.stop(flush_timeout=60)
-        hrana.stop()
+        stop_devices(bridges, mounts, hrana)
 
 
 def main():

@@ -26,22 +26,12 @@ import time
 from pathlib import Path
 
 from common import binary, emit, machine, summary
+from devices import start_bridge, stop_devices
 from harness.hrana_server import HranaServerProcess
 from harness.polling import wait_until
 from harness.s3mount import RcloneMount, S3Server
-from timed_lsp import TimedLspClient
 
 NOTE = "bench/shared.md"
-
-
-def start_bridge(bin_path, mount, hrana, device):
-    env = dict(os.environ, NOTEBRIDGE_BIN=str(bin_path), TURSO_AUTH_TOKEN=hrana.token,
-               RCLONE_RC_USER=mount.rc_user, RCLONE_RC_PASS=mount.rc_pass)
-    client = TimedLspClient(["serve", "--root", str(mount.mountpoint), "--database", hrana.url, "--device", device,
-                             "--rclone-rc", mount.rc_url, "--poll-interval", "1"], env=env)
-    client.initialize()
-    client.wait_indexed(timeout=120)
-    return client
 
 
 def start_watch(bin_path, mount, hrana, work):
@@ -173,12 +163,7 @@ def main():
                 if watch:
                     watch.terminate()
                     watch.wait(timeout=60)
-                for bridge in bridges:
-                    bridge.shutdown()
-                    bridge.close()
-                for mount in reversed(mounts):
-                    mount.stop(flush_timeout=60)
-                hrana.stop()
+                stop_devices(bridges, mounts, hrana)
         emit(result, args.out)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 
 /// The first index of a vault into an empty local index: one transaction on a connection of its
 /// own. The secondary indexes of the note tables are dropped at its start and rebuilt before its
@@ -7,8 +8,7 @@ import Foundation
 ///
 /// Readers on other connections see the index as it was until the commit; writers wait for it,
 /// so the indexer commits once the load has been open for `budget` and writes the rest as usual.
-package final class ColdLoad: @unchecked Sendable {
-    // Safe: `dropped` is guarded by `lock`; the connection serialises its own use.
+package final class ColdLoad: Sendable {
     /// How long a load keeps other writers waiting (before rebuilding the indexes); well under
     /// their busy timeout.
     package static let defaultBudget: Duration = .seconds(3)
@@ -16,14 +16,14 @@ package final class ColdLoad: @unchecked Sendable {
     private let connection: SQLiteExecutor
     private let budget: Duration
     private let started = ContinuousClock.now
-    private let lock = NSLock()
-    /// The CREATE statements of the dropped indexes; nil once committed or rolled back.
-    private var dropped: [String]?
+    /// The CREATE statements of the dropped indexes; nil once committed or rolled back. Held while
+    /// the load's statements run, so a commit or rollback never cuts into a write.
+    private let dropped: Locked<[String]?>
 
     private init(connection: SQLiteExecutor, budget: Duration, dropped: [String]) {
         self.connection = connection
         self.budget = budget
-        self.dropped = dropped
+        self.dropped = Locked(dropped)
     }
 
     deinit { rollback() }
@@ -52,7 +52,7 @@ package final class ColdLoad: @unchecked Sendable {
     }
 
     /// Whether the transaction is still open (not committed or rolled back).
-    package var isOpen: Bool { lock.withLock { dropped != nil } }
+    package var isOpen: Bool { dropped.value != nil }
 
     /// Whether the load has kept other writers waiting long enough.
     package var isOverBudget: Bool { ContinuousClock.now - started >= budget }
@@ -68,37 +68,38 @@ package final class ColdLoad: @unchecked Sendable {
                                                    onlyIfContentChanged: true, knownAbsent: true)
             fullText += NoteWriteStatements.fullText(write, knownAbsent: true)
         }
-        lock.lock()
-        defer { lock.unlock() }
-        guard dropped != nil else { throw .statement(message: "the cold load is already finished", statementIndex: nil) }
-        do throws(SQLError) {
-            _ = try connection.executeMany(statements + fullText)
-        } catch {
-            rollbackLocked()
-            throw error
+        try dropped.withLock { (dropped) throws(SQLError) in
+            guard dropped != nil else { throw .statement(message: "the cold load is already finished", statementIndex: nil) }
+            do throws(SQLError) {
+                _ = try connection.executeMany(statements + fullText)
+            } catch {
+                rollback(&dropped)
+                throw error
+            }
         }
     }
 
     /// Rebuilds the dropped indexes and commits.
     package func commit() throws(SQLError) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let indexes = dropped else { return }
-        do throws(SQLError) {
-            _ = try connection.executeMany(indexes.map { SQLStatement($0) } + [SQLStatement("COMMIT")])
-            dropped = nil
-        } catch {
-            rollbackLocked()
-            throw error
+        try dropped.withLock { (dropped) throws(SQLError) in
+            guard let indexes = dropped else { return }
+            do throws(SQLError) {
+                _ = try connection.executeMany(indexes.map { SQLStatement($0) } + [SQLStatement("COMMIT")])
+                dropped = nil
+            } catch {
+                rollback(&dropped)
+                throw error
+            }
         }
     }
 
     /// Undoes the load, if still open.
     package func rollback() {
-        lock.withLock { rollbackLocked() }
+        dropped.withLock { rollback(&$0) }
     }
 
-    private func rollbackLocked() {
+    /// Rolls back if still open; called with `dropped` locked.
+    private func rollback(_ dropped: inout [String]?) {
         guard dropped != nil else { return }
         dropped = nil
         _ = try? connection.execute(SQLStatement("ROLLBACK"))

@@ -145,9 +145,10 @@ extension NoteIndex {
 
     /// How `target`, written in the note at `sourcePath`, names `note`; nil when it does not.
     /// Checked in the order a writer most likely meant: title, path, file name, permalink.
-    public static func naming(of target: String, from sourcePath: String?, note: NoteRecord) -> LinkNaming? {
+    public static func naming(of target: String, from sourcePath: String?, path: String, permalink: String,
+                              title: String) -> LinkNaming? {
         let key = LinkKeys.key(of: target, from: sourcePath)
-        let keys = LinkKeys.noteKeys(path: note.path, permalink: note.permalink, title: note.title)
+        let keys = LinkKeys.noteKeys(path: path, permalink: permalink, title: title)
         if key == keys.title { return .title }
         if key == keys.path { return .path }
         if key == keys.stem { return .stem }

@@ -27,6 +27,8 @@ package protocol NoteQueries: Sendable {
     func notes(matching query: String, limit: Int) throws -> [NoteSummary]
     /// The document URI of a note path.
     func uri(of path: String) -> String
+    /// How `target`, written in the note at `sourcePath`, names `note`; nil when it does not.
+    func linkForm(of target: String, from sourcePath: String, naming note: NoteSummary) -> LinkForm?
 }
 
 /// What the features show of a note.

@@ -50,7 +50,17 @@ struct IndexNoteQueries: NoteQueries {
 
     func uri(of path: String) -> String { session.uri(path) }
 
-    private static func summary(_ record: NoteRecord) -> NoteSummary {
+    func linkForm(of target: String, from sourcePath: String, naming note: NoteSummary) -> LinkForm? {
+        switch NoteIndex.naming(of: target, from: sourcePath, path: note.path, permalink: note.permalink, title: note.title) {
+        case .title: .title
+        case .path: .path
+        case .stem: .stem
+        case .permalink: .permalink
+        case nil: nil
+        }
+    }
+
+    static func summary(_ record: NoteRecord) -> NoteSummary {
         NoteSummary(path: record.path, title: record.title, type: record.type, permalink: record.permalink)
     }
 }

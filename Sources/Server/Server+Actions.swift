@@ -100,4 +100,39 @@ extension Server {
             throw ResponseError.invalidParams("command: unknown command '\(command)' (known: \(Capabilities.commands.joined(separator: ", ")))")
         }
     }
+
+    /// `notebridge.createNote {title, folder?, openExisting?}` (or `{path, title?}`): saves a new
+    /// note through the server in the file named after its title, as Basic Memory names it. An
+    /// existing note is an error, or with `openExisting` answered as `{uri, path, created: false}`.
+    func createNote(_ arguments: [Params]) async throws -> JSONValue {
+        guard let argument = arguments.first else { throw ResponseError.invalidParams("arguments[0]: expected {title, folder?}") }
+        let session = try session()
+        let note: NewNote
+        if let path = try argument.optionalString("path") {
+            let title = try argument.optionalString("title") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            note = NewNote(path: path, title: try Self.validTitle(title))
+        } else {
+            let title = try Self.validTitle(try argument.string("title"))
+            guard let named = NewNote(title: title, folder: try argument.optionalString("folder") ?? "") else {
+                throw ResponseError.invalidParams("title: the title needs at least one letter or digit (and at most 252 bytes) to name a file")
+            }
+            note = named
+        }
+        let openExisting = try argument.optionalBool("openExisting") == true
+        let path = try session.resolve(Params(["path": .string(note.path)]))
+        try Self.requireNote(path)
+        let text = NewNote(path: path.relative, title: note.title).text
+        let document = documents[path.relative]
+        switch try await vaultCall("creating \(path.relative)", session, { try session.createNote(at: path, text: text, document: document) }) {
+        case .exists:
+            guard openExisting else { throw ResponseError.requestFailed("\(path.relative) already exists") }
+            return ["uri": .string(session.uri(path.relative)), "path": .string(path.relative), "created": false]
+        case .saved(let output):
+            afterSave(output, path: path, session: session)
+            let result = saveResult(output, session: session)
+            linkChecks.invalidate()
+            for document in documents.all { publishDiagnostics(document.path) }
+            return result
+        }
+    }
 }

@@ -56,49 +56,6 @@ final class LinkDiagnosticsCache: Sendable {
     }
 }
 
-/// Where a note for an unresolved link target goes, and what it starts with.
-struct NewNote: Sendable {
-    var path: String
-    var title: String
-
-    init(path: String, title: String) {
-        self.path = path
-        self.title = title
-    }
-
-    /// A note titled `title` in `folder` ("" for the root), in the file Basic Memory would name
-    /// (`NoteFileName.forTitle`); nil when the title leaves no usable file name.
-    init?(title: String, folder: String) {
-        guard let name = NoteFileName.forTitle(title) else { return nil }
-        let folder = folder.split(separator: "/").joined(separator: "/")
-        self.init(path: folder.isEmpty ? name : "\(folder)/\(name)", title: title)
-    }
-
-    /// The note `target` (written in the note at `source`) would name: `Title` → `Title.md` beside
-    /// the source; `folder/name` → `folder/name.md` from the root; `./x`, `../x` from the source.
-    init?(target: String, from source: String) {
-        var text = target.trimmingCharacters(in: .whitespaces)
-        if text.hasPrefix("memory://") { text.removeFirst("memory://".count) }
-        if text.lowercased().hasSuffix(".md") { text.removeLast(3) }
-        let folder = (source as NSString).deletingLastPathComponent
-        var parts: [Substring] = text.hasPrefix("./") || text.hasPrefix("../") ? folder.split(separator: "/") : []
-        if !text.contains("/") { parts = folder.split(separator: "/") }
-        for part in text.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..":
-                guard !parts.isEmpty else { return nil }
-                parts.removeLast()
-            default: parts.append(part)
-            }
-        }
-        guard let last = parts.popLast(), !last.hasPrefix(".") else { return nil }
-        self.init(title: String(last), folder: parts.joined(separator: "/"))
-    }
-
-    var text: String { "---\ntitle: \(YAMLTitle.scalar(title))\ntype: note\n---\n\n# \(title)\n" }
-}
-
 extension Server {
     /// Unresolved links and a duplicate permalink in an open document (cached; see `LinkDiagnosticsCache`).
     func linkDiagnostics(for document: OpenDocument) -> [Diagnostic] {
@@ -159,37 +116,6 @@ extension Server {
             }
             return .object(action)
         }
-    }
-
-    /// `notebridge.createNote {title, folder?, openExisting?}` (or `{path, title?}`): saves a new
-    /// note through the server in the file named after its title, as Basic Memory names it. An
-    /// existing note is an error, or with `openExisting` answered as `{uri, path, created: false}`.
-    func createNote(_ arguments: [Params]) async throws -> JSONValue {
-        guard let argument = arguments.first else { throw ResponseError.invalidParams("arguments[0]: expected {title, folder?}") }
-        let session = try session()
-        let note: NewNote
-        if let path = try argument.optionalString("path") {
-            let title = try argument.optionalString("title") ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            note = NewNote(path: path, title: try Self.validTitle(title))
-        } else {
-            let title = try Self.validTitle(try argument.string("title"))
-            guard let named = NewNote(title: title, folder: try argument.optionalString("folder") ?? "") else {
-                throw ResponseError.invalidParams("title: the title needs at least one letter or digit (and at most 252 bytes) to name a file")
-            }
-            note = named
-        }
-        let resolved = try session.resolve(Params(["path": .string(note.path)]))
-        if NoteFile.stamp(resolved) != nil {
-            guard try argument.optionalBool("openExisting") == true else {
-                throw ResponseError.requestFailed("\(resolved.relative) already exists")
-            }
-            return ["uri": .string(session.uri(resolved.relative)), "path": .string(resolved.relative), "created": false]
-        }
-        let text = NewNote(path: resolved.relative, title: note.title).text
-        let result = try await notesSave(Params(["path": .string(resolved.relative), "text": .string(text)]))
-        linkChecks.invalidate()
-        for document in documents.all { publishDiagnostics(document.path) }
-        return result
     }
 
     /// `notebridge.check`: every unresolved link and duplicate permalink in the vault, from the index.

@@ -26,10 +26,10 @@ extension Server {
     }
 
     /// The note's text for checking stored spans: the open buffer, else the file (nil if gone). Blocking.
-    func currentText(of path: String, session: VaultContext) throws -> (text: String, openVersion: Int?)? {
-        if let document = documents[path] { return (document.text, document.lspVersion) }
+    func currentText(of path: String, session: VaultContext) throws -> CurrentText? {
+        if let document = documents[path] { return CurrentText(text: document.text, openVersion: document.lspVersion) }
         guard let file = try NoteFile.read(try session.root.resolve(relativePath: path)) else { return nil }
-        return (file.text, nil)
+        return CurrentText(text: file.text, openVersion: nil)
     }
 
     /// The session, the note a position request names and its `position` param as a cursor.

@@ -133,28 +133,16 @@ extension Server {
         let session = try session()
         let path = try session.resolve(request.note)
         let baseVersion = request.baseVersion ?? documents[path.relative]?.base?.version
-        return try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) { () throws -> DeleteNoteResult in
-            guard let current = try session.index.record(path: path.relative) else {
-                throw ResponseError.requestFailed("\(path.relative) is not a note in the index")
-            }
-            switch try session.index.deleteIfVersion(path: path.relative, baseVersion: baseVersion ?? current.version,
-                                                     device: session.device) {
-            case .lost(let now):
-                return .conflict(version: now?.version)
-            case .deleted:
-                self.monitor?.noteKnown(path: path.relative, checksum: nil)
-                if unlink(path.absolute) != 0 && errno != ENOENT {
-                    // The file is still there (or unreachable): a readable one goes back into the index
-                    // by compare-and-swap against the deletion, never by an unconditional upsert.
-                    let error = FileError(operation: "delete", path: path.relative, code: errno)
-                    if let file = try? NoteFile.read(path) {
-                        _ = try? session.index.recordObserved(file.write(path: path.relative), replacing: 0, baseChecksum: nil,
-                                                              origin: .scan, device: session.device)
-                    }
-                    throw error
-                }
-                return .deleted
-            }
+        let deletion = try await Blocking.run("deleting \(path.relative)", timeout: session.saveTimeout) {
+            do {
+                // Known as our own before the file goes, so inotify's report of it is not announced.
+                return try session.deleteNote(path, baseVersion: baseVersion) { self.monitor?.noteKnown(path: path.relative, checksum: nil) }
+            } catch let missing as NoteNotFound { throw ResponseError.requestFailed(missing.description) }
+        }
+        switch deletion {
+        case .lost(let version): return .conflict(version: version)
+        case .deleted: return .deleted
+        case .fileKept(let error): throw error
         }
     }
 }

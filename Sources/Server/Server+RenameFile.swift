@@ -3,18 +3,17 @@ import Index
 import JSON
 import JSONRPC
 import Language
+import LSP
 import Notes
 import Support
 import Vault
 import Workspace
 
-/// The text edits of one file in a rename, and the editor's version of it when it is open.
-typealias RenameFileEdits = [String: (edits: [JSONValue], version: Int?)]
-
 extension Server {
     /// A rename whose file move the client cannot apply (Neovim 0.10 declares no resource
     /// operations): the server moves the file itself and saves the notes that are not open, each
-    /// through the same compare-and-swap as `notes/save`; open buffers get text edits only.
+    /// through the same compare-and-swap as `notes/save` (Vault/NoteLifecycle); open buffers get
+    /// text edits only.
     ///
     /// 1. The note as saved, with its title and links to itself rewritten, is saved at the new path.
     /// 2. The old path is deleted if still at the version renamed (else it is kept, and said so).
@@ -22,32 +21,34 @@ extension Server {
     /// 4. `notes/didRename {oldUri, newUri, version, checksum, text?}` tells the client, before the
     ///    answer, so it renames the buffer and bases it on the new version (`text` when the
     ///    buffer was clean: the client takes it as saved; else the title edits come in the answer).
-    func renameFileOnServer(old: NoteRecord, to newPath: ResolvedPath, plan: RenamePlan, edits: RenameFileEdits,
+    func renameFileOnServer(old: NoteRecord, to newPath: ResolvedPath, plan: RenamePlan, edits: [String: FileEdits],
                             session: VaultContext) async throws -> JSONValue {
+        try Self.requireNote(newPath)
+        let document = documents[old.path]
+        let created = try await vaultCall("creating \(newPath.relative)", session) {
+            try session.copyNote(old, to: newPath, document: self.documents[newPath.relative], rewrite: plan.movedText)
+        }
+        afterServerSave(created, path: newPath, session: session)
+        guard created.status == .saved else {
+            throw ResponseError.requestFailed("could not create \(newPath.relative): \(created.status.rawValue)")
+        }
         let oldPath = try session.root.resolve(relativePath: old.path)
-        let saved = try await indexQuery("reading \(old.path)", session) { () throws -> String in
-            guard let file = try NoteFile.read(oldPath) else { throw ResponseError.requestFailed("\(old.path) does not exist") }
-            return file.text
+        let deletion = try await vaultCall("deleting \(old.path)", session) {
+            try session.deleteNote(oldPath, baseVersion: old.version) { self.monitor?.noteKnown(path: old.path, checksum: nil) }
         }
-        let savedNote = NoteSnapshot(path: old.path, uri: session.uri(old.path), text: saved, openVersion: nil)
-        let movedText = Self.applying(plan.titleEdits(in: savedNote) + plan.linkEdits(in: saved, source: old.path, stored: nil),
-                                      to: saved, encoding: encoding)
-        let created = try await notesSave(Params(["path": .string(newPath.relative), "text": .string(movedText)]))
-        guard created["status"]?.stringValue == "saved", let version = created["version"]?.intValue,
-              let checksum = created["checksum"]?.stringValue else {
-            throw ResponseError.requestFailed("could not create \(newPath.relative): \(created)")
-        }
-        let deleted = try await notesDelete(Params(["path": .string(old.path), "baseVersion": .integer(old.version)]))
-        if deleted["status"]?.stringValue != "deleted" {
+        switch deletion {
+        case .deleted: break
+        case .fileKept(let error): throw error
+        case .lost:
             Log.warning("renamed \(old.path) to \(newPath.relative), but \(old.path) changed meanwhile and was kept")
         }
         for (path, file) in edits where path != old.path && documents[path] == nil {
             try await saveLinkEdits(file.edits, in: path, session: session)
         }
 
-        let document = documents[old.path]
+        let movedText = created.text
         var notice: [String: JSONValue] = ["oldUri": .string(session.uri(old.path)), "newUri": .string(session.uri(newPath.relative)),
-                                           "version": .integer(Int64(version)), "checksum": .string(checksum)]
+                                           "version": .integer(created.record.version), "checksum": .string(created.record.checksum)]
         if let document {
             documents.close(path: old.path)
             var moved = document
@@ -57,7 +58,7 @@ extension Server {
                 moved.text = movedText
                 notice["text"] = .string(movedText)
             }
-            moved.base = BaseState(version: Int64(version), checksum: checksum, text: movedText)
+            moved.base = BaseState(version: created.record.version, checksum: created.record.checksum, text: movedText)
             documents.open(moved)
         }
         linkChecks.invalidate()
@@ -66,43 +67,41 @@ extension Server {
         var changes: [String: JSONValue] = [:]
         for (path, file) in edits where documents[path] != nil || path == old.path {
             guard path != old.path else {
-                if let document, document.isDirty { changes[session.uri(newPath.relative)] = .array(file.edits) }
+                if let document, document.isDirty { changes[session.uri(newPath.relative)] = .array(file.edits.map(\.json)) }
                 continue
             }
-            changes[session.uri(path)] = .array(file.edits)
+            changes[session.uri(path)] = .array(file.edits.map(\.json))
         }
         return ["changes": .object(changes)]
     }
 
     /// Saves a closed note with a rename's edits applied, based on the version the index has.
-    private func saveLinkEdits(_ edits: [JSONValue], in path: String, session: VaultContext) async throws {
-        let current = try await indexQuery("reading \(path)", session) { () throws -> (text: String, record: NoteRecord?)? in
-            guard let file = try NoteFile.read(try session.root.resolve(relativePath: path)) else { return nil }
-            return (file.text, try session.index.record(path: path))
+    private func saveLinkEdits(_ edits: [LSPTextEdit], in path: String, session: VaultContext) async throws {
+        let resolved = try session.root.resolve(relativePath: path)
+        let encoding = encoding
+        let output = try await vaultCall("saving \(path)", session) { () throws -> SaveOutput? in
+            try session.rewriteNote(at: resolved) { TextEdits.applying(edits, to: $0, encoding: encoding) }
         }
-        guard let current else { return }
-        var params: [String: JSONValue] = ["path": .string(path), "text": .string(Self.applying(edits, to: current.text, encoding: encoding))]
-        if let record = current.record {
-            params["baseVersion"] = .integer(record.version)
-            params["baseChecksum"] = .string(record.checksum)
-        }
-        let result = try await notesSave(Params(.object(params)))
-        if result["status"]?.stringValue == "conflict" {
-            Log.warning("rename: \(path) changed meanwhile; its links are rewritten in \(result["conflict"]?["copyPath"]?.stringValue ?? "a conflict copy")")
+        guard let output else { return }
+        afterServerSave(output, path: resolved, session: session)
+        if output.status == .conflict {
+            Log.warning("rename: \(path) changed meanwhile; its links are rewritten in \(output.conflict?.copyPath ?? "a conflict copy")")
         }
     }
 
-    /// `text` with LSP text edits (ranges in `encoding`, not overlapping) applied.
-    static func applying(_ edits: [JSONValue], to text: String, encoding: PositionEncoding) -> String {
-        let lines = LineTable(text)
-        func offset(_ position: JSONValue?) -> Int {
-            lines.utf8Offset(line: position?["line"]?.intValue ?? 0, character: position?["character"]?.intValue ?? 0, encoding: encoding)
+    /// Vault work off the cooperative pool with the session's deadline, its refusals as the client's errors.
+    func vaultCall<T: Sendable>(_ what: String, _ session: VaultContext, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await Blocking.run(what, timeout: session.saveTimeout) { () throws -> T in
+            do { return try body() }
+            catch let refused as MissingBase { throw ResponseError.invalidParams(refused.description) }
+            catch let missing as NoteNotFound { throw ResponseError.requestFailed(missing.description) }
         }
-        var bytes = Array(text.utf8)
-        let spans = edits.map { (start: offset($0["range"]?["start"]), end: offset($0["range"]?["end"]), text: $0["newText"]?.stringValue ?? "") }
-        for span in spans.sorted(by: { $0.start > $1.start }) {
-            bytes.replaceSubrange(span.start..<span.end, with: Array(span.text.utf8))
-        }
-        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// What `notes/save` does after a save, for one the server made itself: the open document,
+    /// the monitor, diagnostics and upload tracking.
+    func afterServerSave(_ output: SaveOutput, path: ResolvedPath, session: VaultContext) {
+        afterSave(output, path: path, session: session)
+        _ = saveResult(output, session: session)
     }
 }

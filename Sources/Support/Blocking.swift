@@ -35,36 +35,35 @@ public enum Blocking {
     }
 
     /// Resumes its continuation once, with whichever of work, deadline and cancellation comes first.
-    private final class Outcome<T: Sendable>: @unchecked Sendable {
-        // Safe: every field is guarded by `lock`; the continuation is resumed outside it, once.
-        private let lock = NSLock()
-        private var continuation: CheckedContinuation<T, Error>?
-        private var early: Result<T, Error>?    // a cancellation that came before the wait began
-        private var resumed = false
+    private final class Outcome<T: Sendable>: Sendable {
+        /// The continuation once the wait began; a result that came before it (a cancellation);
+        /// whether the continuation was resumed. It is resumed outside the lock, once.
+        private let state = Locked<(continuation: CheckedContinuation<T, Error>?, early: Result<T, Error>?, resumed: Bool)>(
+            (nil, nil, false))
 
         func wait(_ continuation: CheckedContinuation<T, Error>) {
-            lock.lock()
-            guard let early else {
-                self.continuation = continuation
-                lock.unlock()
-                return
+            let early = state.withLock { state -> Result<T, Error>? in
+                guard let early = state.early else {
+                    state.continuation = continuation
+                    return nil
+                }
+                state.resumed = true
+                return early
             }
-            resumed = true
-            lock.unlock()
-            continuation.resume(with: early)
+            if let early { continuation.resume(with: early) }
         }
 
         func finish(_ result: Result<T, Error>) {
-            lock.lock()
-            guard !resumed, let pending = continuation else {
-                if !resumed, early == nil { early = result }
-                lock.unlock()
-                return
+            let pending = state.withLock { state -> CheckedContinuation<T, Error>? in
+                guard !state.resumed, let pending = state.continuation else {
+                    if !state.resumed, state.early == nil { state.early = result }
+                    return nil
+                }
+                state.continuation = nil
+                state.resumed = true
+                return pending
             }
-            continuation = nil
-            resumed = true
-            lock.unlock()
-            pending.resume(with: result)
+            pending?.resume(with: result)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Support
 
 /// Watches the root with inotify on a thread of its own and reports changed Markdown files.
 ///
@@ -8,14 +9,12 @@ import Glibc
 /// watched as they appear and the notes already in them are reported; hidden entries (".git", temp
 /// files) are skipped; symlinked directories are not followed. If the kernel's queue overflows, the
 /// whole tree is rescanned and every note reported. inotify only sees changes made on this machine.
-public final class FileWatcher: @unchecked Sendable {
-    // Safe: `stopped` is guarded by `lock`; the rest is immutable or owned by `loop`.
+public final class FileWatcher: Sendable {
     private let wakeDescriptor: Int32
     private let loop: WatchLoop
     private let finished = DispatchSemaphore(value: 0)
-    /// Guards `stopped`.
-    private let lock = NSLock()
-    private var stopped = false
+    /// Set by the first `stop`, which alone wakes and waits for the loop.
+    private let stopped = Locked(false)
 
     /// Starts watching; `onChange` runs on the watcher's thread. Throws if inotify cannot watch the root.
     public init(root: VaultRoot, onChange: @escaping @Sendable ([String]) -> Void) throws {
@@ -49,10 +48,10 @@ public final class FileWatcher: @unchecked Sendable {
 
     /// Stops watching. When called from outside the callback, no callback runs after it returns.
     public func stop() {
-        lock.lock()
-        let first = !stopped
-        stopped = true
-        lock.unlock()
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
         guard first else { return }
         var byte: UInt8 = 1
         _ = write(wakeDescriptor, &byte, 1)

@@ -11,14 +11,12 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Works in a folder notebridge-bench-<random> inside the root and inside the local folder, and removes \
             both afterwards. Without --database, saves and notifications use a scratch SQLite index and search \
-            uses the root's usual index. Every loop ends at its count or its time limit.
+            uses the root's usual index; with --database, the bench notes written to it are removed again. \
+            Every loop ends at its count or its time limit.
             """)
 
-    @Option(help: "The folder to measure (an rclone mount, or any folder).")
-    var root: String
-
-    @Option(help: "The index to use (as for `serve`). Bench notes are written to it and removed again.")
-    var database: String?
+    /// The folder to measure and the index to use; bench notes are written to it and removed again.
+    @OptionGroup var folder: FolderOptions
 
     @Option(help: "A folder on the local disk to compare with (default: a new temporary folder).")
     var local: String?
@@ -55,10 +53,11 @@ struct BenchCommand: ParsableCommand {
         guard (1...1_000).contains(notifyRounds) else { throw ValidationError("--notify-rounds must be between 1 and 1000") }
         guard pollInterval > 0, pollInterval <= 60 else { throw ValidationError("--poll-interval must be between 0 and 60 seconds") }
         _ = try groups()
+        _ = try folder.requiredRoot()
     }
 
     func run() throws {
-        var request = BenchRequest(root: root, database: database, local: local)
+        var request = BenchRequest(root: try folder.requiredRoot(), database: folder.database, local: local)
         request.iterations = iterations
         request.secondsPerMetric = seconds
         request.listFiles = listFiles

@@ -8,20 +8,18 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Check a notes setup (folder, file system, rclone, index): one line each, ok/warn/fail with a fix; exit code 1 on any fail.")
 
-    @Option(help: "The notes folder (on an rclone mount or a local disk).")
-    var root: String
+    @OptionGroup var folder: FolderOptions
 
-    @Option(help: "The index (as for `serve`); default: TURSO_DATABASE_URL/DATABASE_URL, else the default local file.")
-    var database: String?
-
-    @Option(help: "rclone remote control URL, e.g. http://127.0.0.1:5572/ (user/password in it or RCLONE_RC_USER/RCLONE_RC_PASS).")
-    var rcloneRc: String?
+    @OptionGroup var rclone: RcloneOptions
 
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    func validate() throws { _ = try folder.requiredRoot() }
+
     func run() throws {
-        let checks = Doctor.run(DoctorRequest(root: root, database: database, rcloneRC: rcloneRc))
+        let request = DoctorRequest(root: try folder.requiredRoot(), database: folder.database, rcloneRC: rclone.rcloneRc)
+        let checks = Doctor.run(request)
         if json {
             print(Doctor.json(checks).serializedString())
         } else {

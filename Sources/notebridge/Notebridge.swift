@@ -18,27 +18,6 @@ struct Notebridge: ParsableCommand {
         defaultSubcommand: Serve.self)
 }
 
-/// Options every command that opens a notes folder takes.
-struct VaultOptions: ParsableArguments {
-    @Option(help: "The notes folder (on an rclone mount or a local disk).")
-    var root: String?
-
-    @Option(help: ArgumentHelp("The index: file:/path or a path (local SQLite), libsql://host, https://… or "
-        + "http://127.0.0.1:port (Turso/sqld). Default: a file under $XDG_CACHE_HOME/notebridge. "
-        + "Token: ?authToken=… or TURSO_AUTH_TOKEN."))
-    var database: String?
-
-    @Option(help: "This device's id in the change feed (default: stable per machine and user).")
-    var device: String?
-
-    @Flag(help: "Allow / or the home directory as the root.")
-    var allowBroadRoot = false
-
-    var settings: Settings {
-        Settings(root: root, database: database, device: device, allowBroadRoot: allowBroadRoot)
-    }
-}
-
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the language server on stdin/stdout (the default).")
 
@@ -52,11 +31,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds between polls of the index's change feed (default 1).")
     var pollInterval: Double?
 
-    @Option(help: "Seconds between stat scans of the root (default 30 on a mount, 5 on a local disk).")
-    var scanInterval: Double?
+    @OptionGroup var scan: ScanOptions
 
-    @Option(help: "rclone remote control URL, e.g. http://user:pass@127.0.0.1:5572/ (or RCLONE_RC_USER/RCLONE_RC_PASS).")
-    var rcloneRc: String?
+    @OptionGroup var rclone: RcloneOptions
 
     @Option(help: "Seconds a save may take before it fails (the text stays in the editor).")
     var saveTimeout: Double?
@@ -68,17 +45,16 @@ struct Serve: ParsableCommand {
     var logLevel = "info"
 
     func validate() throws {
-        for (name, value) in [("--poll-interval", pollInterval), ("--scan-interval", scanInterval), ("--save-timeout", saveTimeout)] {
-            if let value, !(value > 0 && value <= 86_400) { throw ValidationError("\(name) must be between 0 and 86400 seconds") }
-        }
+        try validateSeconds("--poll-interval", pollInterval)
+        try validateSeconds("--save-timeout", saveTimeout)
     }
 
     func run() throws {
         Log.level = Log.Level(name: logLevel) ?? .info
         var settings = vault.settings
         settings.pollInterval = pollInterval
-        settings.scanInterval = scanInterval
-        settings.rcloneRC = rcloneRc
+        scan.apply(to: &settings)
+        rclone.apply(to: &settings)
         settings.saveTimeout = saveTimeout
         retention.apply(to: &settings)
         let server = Server(settings: settings)

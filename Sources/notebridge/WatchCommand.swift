@@ -13,8 +13,7 @@ struct WatchCommand: ParsableCommand {
 
     @OptionGroup var retention: RetentionOptions
 
-    @Option(help: "Seconds between stat scans of the root (default 30 on a mount, 5 on a local disk).")
-    var scanInterval: Double?
+    @OptionGroup var scan: ScanOptions
 
     @Option(help: "Write a JSON status line here (atomically) every --status-interval seconds.")
     var statusFile: String?
@@ -22,24 +21,19 @@ struct WatchCommand: ParsableCommand {
     @Option(help: "Seconds between status lines on stderr and in --status-file.")
     var statusInterval: Double = 60
 
-    @Option(help: ArgumentHelp("The mount's rclone remote control, e.g. http://127.0.0.1:5572/ (credentials in the URL "
-        + "or RCLONE_RC_USER/RCLONE_RC_PASS): notes written on the mount are uploaded at once, not after --vfs-write-back."))
-    var rcloneRc: String?
+    @OptionGroup var rclone: RcloneOptions
 
     func validate() throws {
-        if let scanInterval, !(scanInterval > 0 && scanInterval <= 86_400) {
-            throw ValidationError("--scan-interval must be between 0 and 86400 seconds")
-        }
         guard statusInterval > 0 else { throw ValidationError("--status-interval must be positive") }
     }
 
     func run() throws {
         var settings = vault.settings
-        settings.scanInterval = scanInterval
-        settings.rcloneRC = rcloneRc
+        scan.apply(to: &settings)
+        rclone.apply(to: &settings)
         retention.apply(to: &settings)
         let watcher = try HeadlessWatcher(settings: settings, statusFile: statusFile, statusInterval: statusInterval)
-        let pushing = try rcloneRc.map { url in
+        let pushing = try rclone.rcloneRc.map { url in
             let root = try VaultRoot(settings.root ?? "")
             let pusher = UploadPusher(remoteControl: try RcloneRemoteControl(settingsURL: url),
                                       mountPrefix: FileSystemKind.pathInsideMount(root.path))

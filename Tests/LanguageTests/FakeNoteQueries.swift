@@ -46,6 +46,18 @@ struct FakeNoteQueries: NoteQueries {
     }
 
     func uri(of path: String) -> String { "file:///vault/" + path }
+
+    /// Simpler than the index's rules (no relative paths, no normalisation beyond case and `.md`).
+    func linkForm(of target: String, from sourcePath: String, naming note: NoteSummary) -> LinkForm? {
+        let key = target.lowercased()
+        let path = note.path.lowercased()
+        if key == note.title.lowercased() { return .title }
+        if key == path || key + ".md" == path { return .path }
+        let fileName = path.split(separator: "/").last.map(String.init) ?? path
+        if key == fileName || key + ".md" == fileName { return .stem }
+        if key == note.permalink || key == "memory://" + note.permalink { return .permalink }
+        return nil
+    }
 }
 
 let project = NoteSummary(path: "work/project.md", title: "Project", type: "note", permalink: "work/project")

@@ -63,15 +63,20 @@ func deadline() -> Date { Date().addingTimeInterval(5) }
     #expect(again.record.version == 2)
 }
 
-@Test func losingSaveWithDisjointEditsIsMerged() throws {
+/// Device "a" creates n.md with `original`, then saves `theirs` on it; device `loser` then saves
+/// `mine`, also based on `original`, and loses the race. Returns the vault and the loser's save.
+func losingSave(original: String, theirs: String, mine: String, loser: String) throws -> (TempVault, SaveOutput) {
     let vault = try TempVault()
     let a = vault.coordinator(device: "a")
-    let b = vault.coordinator(device: "b")
-    let first = try a.save(try vault.input("n.md", "1\n2\n3\n4\n", base: nil), deadline: deadline())
-    let base = BaseState(version: first.record.version, checksum: first.record.checksum, text: "1\n2\n3\n4\n")
+    let first = try a.save(try vault.input("n.md", original, base: nil), deadline: deadline())
+    let base = BaseState(version: first.record.version, checksum: first.record.checksum, text: original)
+    #expect(try a.save(try vault.input("n.md", theirs, base: base), deadline: deadline()).status == .saved)
+    let lost = try vault.coordinator(device: loser).save(try vault.input("n.md", mine, base: base), deadline: deadline())
+    return (vault, lost)
+}
 
-    #expect(try a.save(try vault.input("n.md", "one\n2\n3\n4\n", base: base), deadline: deadline()).status == .saved)
-    let merged = try b.save(try vault.input("n.md", "1\n2\n3\nfour\n", base: base), deadline: deadline())
+@Test func losingSaveWithDisjointEditsIsMerged() throws {
+    let (vault, merged) = try losingSave(original: "1\n2\n3\n4\n", theirs: "one\n2\n3\n4\n", mine: "1\n2\n3\nfour\n", loser: "b")
     #expect(merged.status == .merged)
     #expect(merged.text == "one\n2\n3\nfour\n")
     #expect(try vault.read("n.md") == "one\n2\n3\nfour\n")
@@ -80,14 +85,7 @@ func deadline() -> Date { Date().addingTimeInterval(5) }
 }
 
 @Test func losingSaveOnTheSameLinesKeepsBothTexts() throws {
-    let vault = try TempVault()
-    let a = vault.coordinator(device: "a")
-    let b = vault.coordinator(device: "laptop b")
-    let first = try a.save(try vault.input("n.md", "title\nbody\n", base: nil), deadline: deadline())
-    let base = BaseState(version: first.record.version, checksum: first.record.checksum, text: "title\nbody\n")
-
-    #expect(try a.save(try vault.input("n.md", "title\ntheirs\n", base: base), deadline: deadline()).status == .saved)
-    let lost = try b.save(try vault.input("n.md", "title\nmine\n", base: base), deadline: deadline())
+    let (vault, lost) = try losingSave(original: "title\nbody\n", theirs: "title\ntheirs\n", mine: "title\nmine\n", loser: "laptop b")
     #expect(lost.status == .conflict)
     #expect(try vault.read("n.md") == "title\ntheirs\n")
     let conflict = try #require(lost.conflict)

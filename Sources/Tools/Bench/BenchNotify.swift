@@ -1,5 +1,6 @@
 import Foundation
 import Index
+import Support
 import Vault
 import Workspace
 
@@ -55,32 +56,25 @@ package struct BenchNotify {
 }
 
 /// The changes bridge B announced, with when; waited on with a deadline.
-private final class Announcements: ChangeSink, @unchecked Sendable {
-    // Safe: `heard` is guarded by `condition`.
-    private let condition = NSCondition()
-    private var heard: [String: Date] = [:]   // path + checksum → first announcement
+private final class Announcements: ChangeSink, Sendable {
+    /// path + checksum → when it was first announced.
+    private let heard = Locked<[String: Date]>([:])
 
     func changed(_ changes: [ChangeRecord]) async { add(changes) }
     func isOpen(_ path: String) -> Bool { false }
 
     package func add(_ changes: [ChangeRecord]) {
         let now = Date()
-        condition.lock()
-        for change in changes where heard[Self.key(change.path, change.checksum)] == nil {
-            heard[Self.key(change.path, change.checksum)] = now
+        heard.withLock { heard in
+            for change in changes where heard[Self.key(change.path, change.checksum)] == nil {
+                heard[Self.key(change.path, change.checksum)] = now
+            }
         }
-        condition.broadcast()
-        condition.unlock()
     }
 
     private static func key(_ path: String, _ checksum: String?) -> String { path + "\0" + (checksum ?? "") }
 
     package func wait(path: String, checksum: String, until deadline: Date) -> Date? {
-        condition.lock()
-        defer { condition.unlock() }
-        while true {
-            if let at = heard[Self.key(path, checksum)] { return at }
-            if !condition.wait(until: deadline) { return heard[Self.key(path, checksum)] }
-        }
+        heard.wait(until: deadline) { $0[Self.key(path, checksum)] }
     }
 }

@@ -6,9 +6,7 @@ local save = require('notebridge.save')
 
 local M = {}
 
-local function notify(message, level)
-  vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
-end
+local notify = clients.notify
 
 --- The loaded buffer of the note at `uri`, if any.
 local function loaded_buffer(uri)

@@ -79,6 +79,26 @@ function M.ensure(settings, bufnr)
   return id and vim.lsp.get_client_by_id(id) or nil
 end
 
+--- Says `message` to the user as notebridge (INFO unless `level` says otherwise).
+function M.notify(message, level)
+  vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
+end
+
+--- `settings` and its client (started if needed, attached to `bufnr` when given), or nil after
+--- telling the user why not: `no_settings` when `settings` is nil, else that the server did not start.
+function M.with_client(settings, bufnr, no_settings)
+  if not settings then
+    M.notify(no_settings, vim.log.levels.ERROR)
+    return nil
+  end
+  local client = M.ensure(settings, bufnr)
+  if not client then
+    M.notify('the server could not be started (see :checkhealth notebridge)', vim.log.levels.ERROR)
+    return nil
+  end
+  return settings, client
+end
+
 --- Sends `method` and waits up to `timeout` seconds for the answer.
 --- Returns the result, or nil and an error message.
 function M.request(client, method, params, bufnr, timeout)

@@ -4,23 +4,12 @@ local config = require('notebridge.config')
 
 local M = {}
 
-local function notify(message, level)
-  vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
-end
+local notify = clients.notify
 
 -- The root of the current buffer, else the first one set up; its client, started if needed.
 local function current()
-  local settings = config.root_of(vim.api.nvim_buf_get_name(0)) or config.any_root()
-  if not settings then
-    notify('no root: call require("notebridge").setup{ root = ... } first', vim.log.levels.ERROR)
-    return nil
-  end
-  local client = clients.ensure(settings)
-  if not client then
-    notify('the server could not be started (see :checkhealth notebridge)', vim.log.levels.ERROR)
-    return nil
-  end
-  return settings, client
+  return clients.with_client(config.root_of(vim.api.nvim_buf_get_name(0)) or config.any_root(), nil,
+    'no root: call require("notebridge").setup{ root = ... } first')
 end
 
 local function edit(uri)

@@ -6,23 +6,12 @@ local config = require('notebridge.config')
 
 local M = {}
 
-local function notify(message, level)
-  vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
-end
+local notify = clients.notify
 
 -- The note in `bufnr`: its settings and client, or nil after saying why not.
 local function note_of(bufnr)
-  local settings = config.root_of(vim.api.nvim_buf_get_name(bufnr))
-  if not settings then
-    notify('this buffer is not a note under a notebridge root', vim.log.levels.ERROR)
-    return nil
-  end
-  local client = clients.ensure(settings, bufnr)
-  if not client then
-    notify('the server could not be started (see :checkhealth notebridge)', vim.log.levels.ERROR)
-    return nil
-  end
-  return settings, client
+  return clients.with_client(config.root_of(vim.api.nvim_buf_get_name(bufnr)), bufnr,
+    'this buffer is not a note under a notebridge root')
 end
 
 local function describe(version)

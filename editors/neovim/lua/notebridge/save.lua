@@ -19,9 +19,7 @@ local function relative(settings, bufnr)
   return config.absolute(vim.api.nvim_buf_get_name(bufnr)):sub(#settings.root + 2)
 end
 
-local function notify(message, level)
-  vim.notify('notebridge: ' .. message, level or vim.log.levels.INFO)
-end
+local notify = clients.notify
 
 --- Acts on a notes/save result: saved, merged and unchanged mark the buffer saved (merged also
 --- takes the merged text); a conflict leaves it modified and says where the conflict copy is.
