@@ -48,15 +48,6 @@ public final class NoteIndex: Sendable {
         return try Self.record(in: results.last, path: write.path)
     }
 
-    /// `upsert` without the text: the version's history row has none.
-    @available(*, deprecated, message: "pass a NoteWrite with the bytes: upsert(_:origin:device:)")
-    @discardableResult
-    public func upsert(path: String, parsed: ParsedNote, checksum: String, size: Int64, mtime: Int64,
-                       device: String) throws(SQLError) -> NoteRecord {
-        try upsert(NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime, bytes: nil),
-                   origin: .scan, device: device)
-    }
-
     /// Removes a note from the index, keeping its history; returns whether it was indexed.
     @discardableResult
     public func remove(path: String, device: String, origin: VersionOrigin = .scan) throws(SQLError) -> Bool {
@@ -72,14 +63,6 @@ public final class NoteIndex: Sendable {
                      device: String) throws(SQLError) -> SaveOutcome {
         try swap(write, baseVersion: baseVersion, baseChecksum: baseChecksum, origin: origin, device: device,
                  onlyIfContentChanged: false)
-    }
-
-    /// `save` without the text: the version's history row has none.
-    @available(*, deprecated, message: "pass a NoteWrite with the bytes: save(_:baseVersion:baseChecksum:origin:device:)")
-    public func save(path: String, baseVersion: Int64, baseChecksum: String? = nil, parsed: ParsedNote, checksum: String,
-                     size: Int64, mtime: Int64, device: String) throws(SQLError) -> SaveOutcome {
-        try save(NoteWrite(path: path, parsed: parsed, checksum: checksum, size: size, mtime: mtime, bytes: nil),
-                 baseVersion: baseVersion, baseChecksum: baseChecksum, device: device)
     }
 
     /// Records bytes found in the note's file that the bridge did not write (an editor's own

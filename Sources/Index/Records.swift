@@ -43,7 +43,7 @@ public struct NoteWrite: Sendable {
     public let checksum: String
     public let size: Int64
     public let mtime: Int64
-    /// nil only for writes through the deprecated text-less `NoteIndex` methods.
+    /// Always set by the public initialiser; optional for the statements shared with old, text-less rows.
     let bytes: [UInt8]?
     let values: NoteRowValues
 

@@ -31,7 +31,7 @@ public struct NoteVersionInfo: Sendable, Hashable {
     /// Bytes of the text (0 for a deletion).
     public var size: Int64
     public var origin: VersionOrigin
-    /// false for deletions and for versions written through the deprecated text-less methods.
+    /// false for deletions and for versions recorded before the history kept texts (schema 2).
     public var hasText: Bool
 
     public var isDeletion: Bool { checksum == nil }

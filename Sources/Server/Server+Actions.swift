@@ -129,7 +129,7 @@ extension Server {
             return ["uri": .string(session.uri(path.relative)), "path": .string(path.relative), "created": false]
         case .saved(let output):
             afterSave(output, path: path, session: session)
-            let result = saveResult(output, session: session)
+            let result = saveResult(output, session: session).json
             linkChecks.invalidate()
             for document in documents.all { publishDiagnostics(document.path) }
             return result
