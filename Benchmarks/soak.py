@@ -292,8 +292,8 @@ class MountStorage:
             mount.stop(flush_timeout=180)
 
     def final_files(self, binary: str, work: Path) -> tuple[dict[str, bytes], dict[str, str], str]:
-        s3 = self.server.client(self.bucket, timeout=60)
-        files = {key: s3.get(key) for key in s3.keys()}
+        # As in local mode, the bucket is read after the final index: a conflict copy it keeps (a
+        # version the last write over it never saw) is in the bucket once its mount is flushed.
         fresh = RcloneMount.start(self.server, self.bucket, work / "final-view", work / "final-view.cache",
                                   write_back="1s", dir_cache_time="1s")
         try:
@@ -302,6 +302,8 @@ class MountStorage:
                                     "--device", "soak-final"], capture_output=True, text=True, timeout=600, env=env)
         finally:
             fresh.stop(flush_timeout=60)
+        s3 = self.server.client(self.bucket, timeout=60)
+        files = {key: s3.get(key) for key in s3.keys()}
         return files, read_index(Path(self.hrana.db_path)), index_outcome(index)
 
     def stop(self) -> None:

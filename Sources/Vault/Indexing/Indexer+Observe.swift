@@ -44,11 +44,4 @@ extension Indexer {
             return nil
         }
     }
-
-    /// Whether a file older than the index's record may be read: the mount had the grace to show
-    /// the index's version, so the file may win (see `VaultContext.observe`).
-    static func mayHeal(_ path: String, vault: VaultContext) throws -> Bool {
-        guard let current = try vault.index.record(path: path) else { return true }
-        return try vault.graceHasPassed(for: current, savesInFlight: true)
-    }
 }

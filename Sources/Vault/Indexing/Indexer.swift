@@ -83,14 +83,11 @@ public enum Indexer {
             seen.insert(file.relativePath)
             if let stamp = stamps[file.relativePath], stamp.size == file.size, stamp.mtime == file.mtimeNanoseconds {
                 stats.unchanged += 1
-            } else if let vault, stamps[file.relativePath] != nil {
-                // A file older than the index's record is the mount lagging until the grace passes.
-                if mountLag != nil, file.mtimeNanoseconds < stamps[file.relativePath]!.mtime,
-                   !((try? mayHeal(file.relativePath, vault: vault)) ?? false) {
-                    stats.lagging += 1
-                } else {
-                    observed.append(file)
-                }
+            } else if vault != nil, stamps[file.relativePath] != nil {
+                // Read by `observe`, which tells the mount lagging (bytes of an older kept version)
+                // from a write (bytes nobody recorded) by content: an mtime cannot, since a write
+                // made elsewhere before the index's version can reach the bucket after it.
+                observed.append(file)
             } else if mountLag != nil, let stamp = stamps[file.relativePath], file.mtimeNanoseconds < stamp.mtime {
                 stats.lagging += 1
             } else {
