@@ -10,8 +10,8 @@ nonisolated(unsafe) private let index: NoteIndex = {
         for (path, text) in [("a/coffee.md", "---\ntitle: Coffee\ntags: [brew]\n---\npour over beans été \"quoted\" NEAR x\n"),
                              ("b/tea.md", "---\ntitle: Tea\ntype: drink\n---\ngreen tea OR black AND NOT 💡 col:x\n")] {
             let bytes = Array(text.utf8)
-            _ = try index.upsert(path: path, parsed: NoteParser.parse(text, path: path), checksum: Checksum.sha256(bytes),
-                                 size: Int64(bytes.count), mtime: 1, device: "fuzz")
+            _ = try index.upsert(NoteWrite(path: path, bytes: bytes, checksum: Checksum.sha256(bytes),
+                                           parsed: NoteParser.parse(text, path: path), mtime: 1), origin: .scan, device: "fuzz")
         }
         return index
     } catch {
