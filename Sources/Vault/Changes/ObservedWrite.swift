@@ -82,9 +82,11 @@ extension VaultContext {
                 healing = true
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
-                // Healing over this device's own unfinished save keeps no copy: its client was
-                // told the save failed, and the history keeps the text.
-                try (healing ? current.updatedBy != device : !wasSeen(current, path: path.relative, by: writer, text: file.text))
+                // Healing always keeps a copy, even of this device's own version: "not shown after
+                // the grace" may be a save whose rename failed, or an acknowledged save the bucket
+                // lost to an older upload that landed after it (an upload rclone cancelled can still
+                // be committed by the server).
+                try (healing || !wasSeen(current, path: path.relative, by: writer, text: file.text))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
