@@ -98,6 +98,8 @@ def test_another_devices_write_from_the_parent_arriving_later_keeps_this_devices
         theirs_checksum = hashlib.sha256(theirs.encode()).hexdigest()
         wait_until(lambda: index_row(hrana_server.db_path, "late.md")["checksum"] == theirs_checksum, timeout=60,
                    what="A's bridge records B's write once its mount shows it")
-        assert [name for name in files_holding(mount_a.mountpoint, mine_token) if ".conflict-" in name]
+        # The recording observer writes the copy right after its swap: poll for it.
+        wait_until(lambda: [name for name in files_holding(mount_a.mountpoint, mine_token) if ".conflict-" in name],
+                   timeout=15, what="A's save kept in a conflict copy")
     finally:
         stop(a)
