@@ -14,27 +14,33 @@ public enum AtomicFile {
         let stem = name.utf8.count > 200 ? "note" : name
         while true {
             let temporary = "\(directory)/.\(stem).nb-tmp-\(TemporaryOwner.current)-\(randomSuffix())"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if descriptor < 0 {
-                if errno == EEXIST { continue }
-                throw FileError.last("create", temporary)
-            }
-            do {
-                try refuseBelowMount(descriptor: descriptor, path: temporary, device: target.belowMount)
-                try writeAll(bytes, to: descriptor, path: temporary)
-                guard fsync(descriptor) == 0 else { throw FileError.last("flush", temporary) }
-            } catch {
-                close(descriptor)
-                unlink(temporary)
-                throw error
-            }
-            guard close(descriptor) == 0 else {
-                let error = FileError.last("close", temporary)
-                unlink(temporary)
-                throw error
-            }
-            return temporary
+            if try create(temporary, holding: bytes, refusing: target.belowMount) { return temporary }
         }
+    }
+
+    /// Creates the file `path` (it must not exist) holding `bytes`, flushed with fsync; false when
+    /// the name is taken. On any failure nothing is left behind.
+    private static func create(_ path: String, holding bytes: [UInt8], refusing device: UInt?) throws -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if descriptor < 0 {
+            if errno == EEXIST { return false }
+            throw FileError.last("create", path)
+        }
+        do {
+            try refuseBelowMount(descriptor: descriptor, path: path, device: device)
+            try writeAll(bytes, to: descriptor, path: path)
+            guard fsync(descriptor) == 0 else { throw FileError.last("flush", path) }
+        } catch {
+            close(descriptor)
+            unlink(path)
+            throw error
+        }
+        guard close(descriptor) == 0 else {
+            let error = FileError.last("close", path)
+            unlink(path)
+            throw error
+        }
+        return true
     }
 
     /// Renames the temporary file over the target, then flushes the directory entry (best effort).
@@ -73,16 +79,8 @@ public enum AtomicFile {
         let code = errno
         discard(temporary: temporary)
         guard code == EINVAL || code == ENOSYS else { throw FileError(operation: "create", path: target.absolute, code: code) }
-        let descriptor = open(target.absolute, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else { throw FileError.last("create", target.absolute) }
-        do {
-            try writeAll(bytes, to: descriptor, path: target.absolute)
-            guard fsync(descriptor) == 0 else { throw FileError.last("flush", target.absolute) }
-            guard close(descriptor) == 0 else { throw FileError.last("close", target.absolute) }
-        } catch {
-            close(descriptor)
-            unlink(target.absolute)
-            throw error
+        guard try create(target.absolute, holding: bytes, refusing: target.belowMount) else {
+            throw FileError(operation: "create", path: target.absolute, code: EEXIST)
         }
     }
 
