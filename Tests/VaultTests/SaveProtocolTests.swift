@@ -6,24 +6,33 @@ import Testing
 @testable import Vault
 import Workspace
 
-/// The SQLite index with a hook that runs once, just before the next transaction (a save's swap):
-/// the place where another program's write or a vanished mount lands in these tests.
+/// The SQLite index with hooks that run once, just before the next transaction (a save's swap) or
+/// just after the next single statement (a read): the places where another program's write, a
+/// vanished mount or a concurrent observer lands in these tests.
 final class HookedExecutor: SQLExecutor, @unchecked Sendable {
     let inner: SQLiteExecutor
     private let hook = Locked<(() -> Void)?>(nil)
+    private let readHook = Locked<(() -> Void)?>(nil)
 
     init(path: String) throws { inner = try SQLiteExecutor(path: path) }
 
     func beforeNextTransaction(_ body: @escaping () -> Void) { hook.withLock { $0 = body } }
+    func afterNextStatement(_ body: @escaping () -> Void) { readHook.withLock { $0 = body } }
 
-    func execute(_ statement: SQLStatement) throws(SQLError) -> SQLRows { try inner.execute(statement) }
+    func execute(_ statement: SQLStatement) throws(SQLError) -> SQLRows {
+        let rows = try inner.execute(statement)
+        Self.takeOnce(readHook)?()
+        return rows
+    }
     func transaction(_ statements: [SQLStatement]) throws(SQLError) -> [SQLRows] {
-        let body = hook.withLock { hook in
+        Self.takeOnce(hook)?()
+        return try inner.transaction(statements)
+    }
+    private static func takeOnce(_ hook: Locked<(() -> Void)?>) -> (() -> Void)? {
+        hook.withLock { hook in
             defer { hook = nil }
             return hook
         }
-        body?()
-        return try inner.transaction(statements)
     }
     func executeMany(_ statements: [SQLStatement]) throws(SQLError) -> [SQLRows] { try inner.executeMany(statements) }
     var location: String { inner.location }
@@ -219,6 +228,33 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
     #expect(outside.source == .mount)
     #expect(outside.base.version == 3)
     #expect(try vault.index.history(path: "n.md").first?.origin == .open)
+}
+
+/// An editor opens a file another program has just written while this bridge's watcher records it:
+/// the open read the index before the watcher's swap and the version table after it. The buffer's
+/// base is that recorded version (not "no note"), so saving the buffer over the unchanged file is a
+/// plain save, never a conflict with the file's own text.
+@Test func openingAFileWhileTheWatcherRecordsItBasesTheBufferOnTheRecordedVersion() throws {
+    let hooked = try HookedVault()
+    let vault = hooked.vault
+    let context = VaultContext(root: vault.root, index: vault.index, device: "a")
+    let written = "---\ntitle: Doc\n---\n\n# Doc\n"
+    write(written, vault, "n.md")
+    let path = try vault.path("n.md")
+    // Right after the open's first index read (the note's record: none yet), inotify's observer records the file.
+    hooked.executor.afterNextStatement { _ = try? context.observe(path, by: .unknown(origin: .watch)) }
+
+    let base = try context.currentBase(path)
+    #expect(base == BaseState(version: 1, checksum: Checksum.sha256(Array(written.utf8)), text: written))
+
+    let edited = written + "- [edit] typed in the editor\n"
+    let document = OpenDocument(uri: "file://" + path.absolute, path: "n.md", text: edited, lspVersion: 2, base: base)
+    let saved = try context.save(SaveRequest(path: path, text: edited, force: false, baseVersion: nil, baseChecksum: nil),
+                                 document: document)
+    #expect(saved.status == .saved)
+    #expect(saved.record.version == 2)
+    #expect(try vault.read("n.md") == edited)
+    #expect(try vault.files() == ["n.md"])  // no conflict copy
 }
 
 /// The index took our swap but the rename never happened (an answer lost after commit): saving the

@@ -53,8 +53,13 @@ extension VaultContext {
             }
             if let current, disk.checksum == current.checksum { return Self.fromMount(disk, current) }
             if let shown = try index.knownVersion(path: path.relative, checksum: disk.checksum)?.version {
-                // The mount shows an older version (or one of a note deleted since: no note).
-                guard let current else { return Self.missing }
+                guard let current, shown < current.version else {
+                    // Recorded after we read the note's record (an observer swapped while we read the
+                    // file): read again. Else a version of a note deleted since: no note.
+                    if try index.record(path: path.relative) != nil { continue }
+                    return Self.missing
+                }
+                // The mount shows an older version.
                 var opened = try fromIndex(current, disk: disk, at: path)
                 opened.mountShows = BaseState(version: shown, checksum: disk.checksum, text: disk.text)
                 return opened
