@@ -112,7 +112,7 @@ extension Server {
                                                                                   by: .editor(saw: saw, heard: heard)) {
                 notice = Self.overwriteNotice(replaced)
             }
-        case .older, .unsettled, .missing, .busy:
+        case .older, .restored, .unsettled, .missing, .busy:
             Log.warning("didSave \(path.relative): the editor's write was not recorded (\(observation))")
             return nil
         }

@@ -252,7 +252,7 @@ package final class ChangeMonitor: Sendable {
         switch try vault.observe(resolved, by: .unknown(origin: .watch)) {
         case .recorded: return true
         case .missing(let deleted): return deleted
-        case .unchanged, .older, .busy: return false
+        case .unchanged, .older, .restored, .busy: return false
         case .unsettled: throw Unsettled()
         }
     }

@@ -12,6 +12,9 @@ package enum Observation: Sendable, Equatable {
     /// The file shows an older version of the note: the mount lags (or an old copy was put
     /// back). Nothing recorded; the index keeps `current`.
     case older(NoteVersionInfo, current: NoteRecord)
+    /// The file showed an older version of this device's newest one after the grace: the bucket
+    /// went back, and `current` was written back over it (see `restoresOwnVersion`).
+    case restored(NoteRecord, over: NoteVersionInfo)
     /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
     case unsettled(NoteFileUnsettled)
     /// The file's bytes became the note's newest version. `replaced`: the version they replaced
@@ -76,8 +79,9 @@ extension VaultContext {
                 return .unchanged(current)
             }
             var healing = false
-            if let current, case .unknown = writer, let known = try index.knownVersion(path: path.relative, checksum: file.checksum),
-               known.version < current.version {
+            if let current, case .unknown = writer,
+               let known = try index.knownVersion(path: path.relative, checksum: file.checksum), known.version < current.version {
+                if try restoresOwnVersion(current, over: file, showing: known, at: path) { return .restored(current, over: known) }
                 guard try graceHasPassed(for: current, savesInFlight: true) else { return .older(known, current: current) }
                 healing = true
             }
@@ -101,6 +105,28 @@ extension VaultContext {
             }
         }
         return .busy
+    }
+
+    /// Whether it wrote `current`, this device's newest version, back over `file`, which shows
+    /// the older version `older` with a modification time from before `current` was recorded.
+    /// This device wrote `current` through this mount, so the mount showed it; older bytes written
+    /// before it showing now mean the bucket went back (an upload rclone cancelled when the next
+    /// save replaced the file can still be committed by the S3 server after the later one; the
+    /// object keeps the mtime of the bytes it carries). A program that writes older bytes now
+    /// gives them a later mtime: that is a write, and the file wins after the grace as for any
+    /// write. Healing the index to the older text instead would leave an acknowledged save only in
+    /// a conflict copy. Another device's version is left to that device (or healed after the grace).
+    private func restoresOwnVersion(_ current: NoteRecord, over file: NoteFile, showing older: NoteVersionInfo,
+                                    at path: ResolvedPath) throws -> Bool {
+        guard mountLag != nil, current.updatedBy == device,
+              let recorded = try index.currentVersionInfo(path: path.relative), recorded.version == current.version,
+              file.mtime < recorded.at * 1_000_000,
+              let bytes = try index.version(path: path.relative, version: current.version)?.bytes,
+              try saver.restore(current, bytes: bytes, over: file, at: path, deadline: Date().addingTimeInterval(saveTimeout))
+        else { return false }
+        Log.warning("\(path.relative): the mount showed version \(older.version) again after this device's version "
+            + "\(current.version) (the bucket went back); wrote version \(current.version) back")
+        return true
     }
 
     /// A note the index has whose file is gone: removed (compare-and-swap on the version) only

@@ -13,6 +13,7 @@ extension Indexer {
             }) {
             case .unchanged: stats.unchanged += 1
             case .older: stats.lagging += 1
+            case .restored: stats.restored += 1
             case .recorded: stats.updated += 1
             case .unsettled, .busy, nil: stats.unreadable.append(path)
             case .missing(let deleted): if deleted { stats.removed += 1 } else { stats.lagging += 1 }

@@ -15,6 +15,8 @@ public struct IndexStats: Sendable, Hashable {
     public var unreadable: [String] = []
     /// Files a mount showed older than the index has them, or not yet (see `MountLag`): left alone.
     public var lagging = 0
+    /// Files that showed an older version of this device's newest one, which was written back.
+    public var restored = 0
     public var elapsed: Duration = .zero
 }
 

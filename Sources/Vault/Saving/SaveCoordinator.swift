@@ -79,6 +79,27 @@ package final class SaveCoordinator: Sendable {
         return output
     }
 
+    /// Writes the index's current version `current` (its `bytes`) back over a file that shows
+    /// `older`, an older version of the note (the bucket went back: see `VaultContext.observe`).
+    /// Under the path's lock, like a save, and only while the index still holds `current` and the
+    /// file is still as read (checked again just before the rename). Whether it wrote.
+    package func restore(_ current: NoteRecord, bytes: [UInt8], over older: NoteFile, at path: ResolvedPath,
+                         deadline: Date) throws -> Bool {
+        try gate.run {
+            try pathLocks.withLock(path.relative) {
+                guard let disk = try SettledRead.file(path, until: deadline), disk.checksum == older.checksum else { return false }
+                let temporary = try AtomicFile.writeTemporary(bytes, beside: path)
+                var renamed = false
+                defer { if !renamed { unremoved.discard(temporary) } }
+                guard try index.record(path: path.relative)?.checksum == current.checksum,
+                      FileSeen(disk).isUnchanged(path) else { return false }
+                try AtomicFile.commit(temporary: temporary, to: path)
+                renamed = true
+                return true
+            }
+        }
+    }
+
     /// Our text, encoded and parsed once per save.
     private struct Ours {
         let text: String
@@ -335,16 +356,17 @@ package struct SaveRace: Error, CustomStringConvertible {
     package var description: String { "\(path) kept changing while saving; your text is unsaved, try again" }
 }
 
-/// Serialises saves of one path within this process.
+/// Serialises saves of one path within this process. Recursive: a save that records an outside
+/// write goes through the observe path, which may restore the file under the same lock.
 package final class PathLocks: Sendable {
-    private let locks = Locked<[String: NSLock]>([:])   // one per path ever saved, never removed
+    private let locks = Locked<[String: NSRecursiveLock]>([:])   // one per path ever saved, never removed
 
     package init() {}
 
     package func withLock<T>(_ path: String, _ body: () throws -> T) rethrows -> T {
         let pathLock = locks.withLock { locks in
             if let existing = locks[path] { return existing }
-            let created = NSLock()
+            let created = NSRecursiveLock()
             locks[path] = created
             return created
         }

@@ -343,9 +343,10 @@ class S3Client:
         self.bucket = bucket
         self._s3 = server._boto(timeout)
 
-    def put(self, key: str, data: bytes) -> None:
-        """Writes object `key`."""
-        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data)
+    def put(self, key: str, data: bytes, mtime: float | None = None) -> None:
+        """Writes object `key`; `mtime` (seconds) is stored the way rclone stores a file's modification time."""
+        extra = {"Metadata": {"mtime": f"{mtime:.9f}"}} if mtime is not None else {}
+        self._s3.put_object(Bucket=self.bucket, Key=key, Body=data, **extra)
 
     def get(self, key: str) -> bytes:
         """The bytes of object `key` (KeyError if there is none)."""
