@@ -51,9 +51,11 @@ public final class VaultContext: Sendable {
         cleanLeftoverTemporaries()
     }
 
-    /// A context over an index already open (the bench, tests).
+    /// A context over an index already open (the bench, tests). `remoteObjects`: the bucket behind
+    /// the mount, else the one the remote control in `freshness` reaches on a FUSE mount.
     package init(root: VaultRoot, index: NoteIndex, device: String, settings: Settings = Settings(),
-                 fileSystem: (type: String, isFUSE: Bool, isNetwork: Bool)? = nil, freshness: MountFreshness = MountFreshness()) {
+                 fileSystem: (type: String, isFUSE: Bool, isNetwork: Bool)? = nil, freshness: MountFreshness = MountFreshness(),
+                 remoteObjects: (any RemoteObjects)? = nil) {
         self.root = root
         self.index = index
         self.device = device
@@ -65,8 +67,8 @@ public final class VaultContext: Sendable {
         pollInterval = settings.pollInterval ?? 1
         scanInterval = settings.scanInterval ?? (isOnMount ? 30 : 5)
         saveTimeout = settings.saveTimeout ?? 10
-        remoteObjects = self.fileSystem.isFUSE
-            ? freshness.remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: freshness.mountPrefix) } : nil
+        self.remoteObjects = remoteObjects ?? (self.fileSystem.isFUSE
+            ? freshness.remoteControl.map { MountedBucket(remoteControl: $0, mountPrefix: freshness.mountPrefix) } : nil)
         saver = SaveCoordinator(root: root, index: index, device: device, freshness: freshness, ownWrites: ownWrites)
         pruner = HistoryPruner(index: index, policy: settings.retention)
     }

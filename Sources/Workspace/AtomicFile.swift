@@ -3,6 +3,9 @@ import Glibc
 /// Saving without ever leaving a half-written note: write a temporary file beside the target,
 /// then rename it over the target, so readers see the old bytes or the new, never a mix.
 public enum AtomicFile {
+    /// In every temporary file's name: scans skip such files, and clean up those a crash left.
+    public static let temporaryMarker = ".nb-tmp-"
+
     /// Writes `bytes` to a new file ".<name>.nb-tmp-<owner>-<random>" (see `TemporaryOwner`) in the target's directory (creating missing
     /// directories), with mode 0666 less the umask, flushed with fsync; returns its path.
     /// Refuses (ENOTCONN) when the file would land on the file system under a mount point that has
@@ -13,7 +16,7 @@ public enum AtomicFile {
         let name = FileSystem.name(of: target.absolute)
         let stem = name.utf8.count > 200 ? "note" : name
         while true {
-            let temporary = "\(directory)/.\(stem).nb-tmp-\(TemporaryOwner.current)-\(randomSuffix())"
+            let temporary = "\(directory)/.\(stem)\(temporaryMarker)\(TemporaryOwner.current)-\(randomSuffix())"
             if try create(temporary, holding: bytes, refusing: target.belowMount) { return temporary }
         }
     }

@@ -89,6 +89,8 @@ public struct NoteFileUnsettled: Error, Sendable, Equatable, CustomStringConvert
         case changedWhileReading
         /// NUL bytes: a torn read from a mount's cache, or not a text note.
         case nulBytes
+        /// Bytes a mount served that neither the bucket holds nor a write through it made.
+        case notInBucket
     }
 
     public var path: String
@@ -105,6 +107,7 @@ public struct NoteFileUnsettled: Error, Sendable, Equatable, CustomStringConvert
         case .sizeMismatch(let read, let expected): "the file system gave \(read) of its \(expected) bytes"
         case .changedWhileReading: "it changed while being read"
         case .nulBytes: "it holds NUL bytes (a torn read, or not a text note)"
+        case .notInBucket: "the mount shows bytes the bucket does not hold (a torn read from rclone's cache)"
         }
         return "\(path) is not settled: \(why); try again shortly"
     }

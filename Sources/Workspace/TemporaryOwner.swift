@@ -12,7 +12,7 @@ public enum TemporaryOwner {
     /// Whether the temporary file named `name` was written by a process of this machine (same boot,
     /// same PID namespace) that no longer runs. False when unknown (another machine, an older name).
     public static func writerIsGone(_ name: String) -> Bool {
-        guard let marker = name.range(of: ".nb-tmp-") else { return false }
+        guard let marker = name.range(of: AtomicFile.temporaryMarker) else { return false }
         let parts = name[marker.upperBound...].split(separator: "-")
         guard parts.count == 3, parts[0] == machine, let pid = pid_t(parts[1]), pid > 0, pid != getpid() else { return false }
         return kill(pid, 0) == -1 && errno == ESRCH

@@ -80,10 +80,14 @@ public protocol RemoteObjects: Sendable {
     func holds(path: String, size: Int64, md5: String) throws -> Bool
     /// Starts uploading these files (relative to the root) now if the mount can; returns at once.
     func uploadNow(_ paths: [String])
+    /// Whether `bytes`, read from the mount at `path`, are what the bucket holds or a write made
+    /// through this mount that is still to be uploaded; true when it cannot tell.
+    func backs(path: String, bytes: [UInt8]) -> Bool
 }
 
 extension RemoteObjects {
     public func uploadNow(_ paths: [String]) {}
+    public func backs(path: String, bytes: [UInt8]) -> Bool { true }
 }
 
 /// The bucket behind an rclone mount, through the mount's own remote control.
@@ -102,5 +106,15 @@ public struct MountedBucket: RemoteObjects {
 
     public func holds(path: String, size: Int64, md5: String) throws -> Bool {
         try remoteControl.remoteObject(path: MountFreshness.join(mountPrefix, path)).map { $0.size == size && ($0.md5 == nil || $0.md5 == md5) } ?? false
+    }
+
+    /// rclone can serve a renamed file from the cache of its old name, stale ranges mixed with the
+    /// bucket's newer bytes at the bucket's size: text that no one wrote (seen in the fault soak).
+    public func backs(path: String, bytes: [UInt8]) -> Bool {
+        let name = MountFreshness.join(mountPrefix, path)
+        guard let object = try? remoteControl.remoteObject(path: name), let md5 = object.md5 else { return true }
+        if object.size == Int64(bytes.count) && md5 == Checksum.md5(bytes) { return true }
+        guard let queue = try? remoteControl.uploadQueue() else { return true }
+        return queue.contains { $0.name == name }
     }
 }

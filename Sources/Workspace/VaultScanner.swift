@@ -21,6 +21,9 @@ public struct VaultScan: Sendable, Hashable {
     /// Files and folders skipped because their name is not valid UTF-8 (shown with the bad bytes
     /// as `\xNN`): no note path can name them.
     public var invalidNames: [String] = []
+    /// Temporary files of saves (`.*.nb-tmp-*`), which are never notes: a crash or a mount that
+    /// came back can leave them (see `LeftoverTemporaries`).
+    public var temporaries: [String] = []
 }
 
 public enum VaultScanError: Error, Sendable, Equatable {
@@ -70,7 +73,12 @@ public enum VaultScanner {
                 let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                     Array(raw.prefix { $0 != 0 })
                 }
-                guard bytes.first != UInt8(ascii: ".") else { continue }
+                guard bytes.first != UInt8(ascii: ".") else {
+                    if let name = String(validating: bytes, as: UTF8.self), name.contains(AtomicFile.temporaryMarker) {
+                        scan.temporaries.append(folder.isEmpty ? name : folder + "/" + name)
+                    }
+                    continue
+                }
                 guard let name = String(validating: bytes, as: UTF8.self) else {
                     scan.invalidNames.append((folder.isEmpty ? "" : folder + "/") + escaped(bytes))
                     continue
@@ -114,6 +122,6 @@ public enum VaultScanner {
     /// Whether a file name (no folder) is a note the index should hold.
     public static func isNoteFileName(_ name: String) -> Bool {
         guard name.hasSuffix(".md"), name.count > 3, !name.hasPrefix(".") else { return false }
-        return !name.contains(".conflict-") && !name.contains(".nb-tmp-")
+        return !name.contains(".conflict-") && !name.contains(AtomicFile.temporaryMarker)
     }
 }

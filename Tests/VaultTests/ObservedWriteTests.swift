@@ -49,6 +49,33 @@ import Workspace
         #expect(try vault.files() == ["n.md"])
     }
 
+    /// The bucket behind a mount as far as `backs` goes: it holds `held`, nothing waits for upload.
+    struct Bucket: RemoteObjects {
+        var held: [String: String]
+        func holds(path: String, size: Int64, md5: String) throws -> Bool { false }
+        func backs(path: String, bytes: [UInt8]) -> Bool { held[path].map { Array($0.utf8) == bytes } ?? true }
+    }
+
+    /// rclone served a renamed file from its old name's stale cache mixed with the bucket's bytes:
+    /// what no one wrote is not recorded (the mount is asked again later); the bucket's bytes are.
+    @Test func bytesTheBucketDoesNotHoldAreNotRecorded() throws {
+        let torn = VaultContext(root: vault.root, index: vault.index, device: "here",
+                                fileSystem: (type: "fuse.rclone", isFUSE: true, isNetwork: false),
+                                remoteObjects: Bucket(held: ["moved.md": "line 1 [a] [b]\nline 2 [c]\n"]))
+        try write("moved.md", "line 1 [a]\nline 2 [c]\n[b]\n")
+        guard case .unsettled(let unsettled) = try torn.observe(try vault.path("moved.md"), by: .unknown(origin: .watch)) else {
+            Issue.record("expected .unsettled")
+            return
+        }
+        #expect(unsettled.reason == .notInBucket)
+        #expect(try vault.index.record(path: "moved.md") == nil)
+        try write("moved.md", "line 1 [a] [b]\nline 2 [c]\n")
+        guard case .recorded = try torn.observe(try vault.path("moved.md"), by: .unknown(origin: .scan)) else {
+            Issue.record("expected the bucket's bytes recorded")
+            return
+        }
+    }
+
     @Test func unknownBytesBecomeTheNewestVersionByCompareAndSwap() throws {
         let here = context()
         try write("n.md", "one\n")

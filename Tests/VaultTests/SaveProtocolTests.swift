@@ -210,6 +210,22 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
     #expect(try vault.files() == [live, elsewhere, "m.md"].sorted())
 }
 
+/// A temporary file that turns up after start-up (an rclone that came back uploads the ones still in
+/// its cache, after the save stopped trying to remove them) goes at the next scan once it is older
+/// than a save's lifetime, whoever wrote it; a young one of a live save stays.
+@Test func aScanRemovesATemporaryFileThatTurnedUpAfterStartUp() throws {
+    let vault = try TempVault()
+    let context = VaultContext(root: vault.root, index: vault.index, device: "a", settings: Settings(saveTimeout: 5))
+    _ = try context.saver.save(try vault.input("m.md", "m\n", base: nil), deadline: deadline())
+    let returned = ".m.md.nb-tmp-\(TemporaryOwner.current)-00000011"
+    let young = ".m.md.nb-tmp-\(TemporaryOwner.current)-00000012"
+    for name in [returned, young] { write("left\n", vault, name) }
+    var old = [timeval(tv_sec: time(nil) - 60, tv_usec: 0), timeval(tv_sec: time(nil) - 60, tv_usec: 0)]
+    #expect(utimes(vault.root.path + "/" + returned, &old) == 0)
+    _ = try Indexer.index(vault: context)
+    #expect(try vault.files() == [young, "m.md"].sorted())
+}
+
 /// notes/open serves the index's current version when the file shows an older one, and records
 /// bytes the index never saw by compare-and-swap.
 @Test func openServesTheIndexWhileTheFileLags() throws {

@@ -85,6 +85,11 @@ extension VaultContext {
                 guard try graceHasPassed(for: current, savesInFlight: true) else { return .older(known, current: current) }
                 healing = true
             }
+            // About to record bytes as the newest version: on a mount, bytes the bucket holds or a
+            // write made here, never a torn read of rclone's cache.
+            if let remoteObjects, !remoteObjects.backs(path: path.relative, bytes: file.bytes) {
+                return .unsettled(NoteFileUnsettled(path: path.relative, reason: .notInBucket))
+            }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
                 // Healing always keeps a copy, even of this device's own version: "not shown after
                 // the grace" may be a save whose rename failed, or an acknowledged save the bucket

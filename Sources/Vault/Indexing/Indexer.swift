@@ -153,7 +153,12 @@ public enum Indexer {
             throw .index(error)
         }
         stats.removed = removals.count
-        if let vault { try observe(observed, missing: missing, in: vault, stats: &stats) }
+        if let vault {
+            try observe(observed, missing: missing, in: vault, stats: &stats)
+            // Also after start-up: an rclone that comes back uploads the temporary files still in
+            // its cache, after the save that wrote one has stopped trying to remove it.
+            LeftoverTemporaries.clean(scan.temporaries, in: vault.root, index: index, minimumAge: vault.saveTimeout)
+        }
         progress?(total, total)
         stats.elapsed = clock.now - start
         return stats

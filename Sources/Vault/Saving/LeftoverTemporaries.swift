@@ -15,15 +15,21 @@ package enum LeftoverTemporaries {
         package var removed: [String] = []
     }
 
-    private static let marker = ".nb-tmp-"
-
+    /// Cleans the temporary files a listing of the whole folder finds.
     @discardableResult
     package static func clean(_ root: VaultRoot, index: NoteIndex, minimumAge: Double, now: Date = Date()) -> Outcome {
+        guard let scan = try? VaultScanner.scan(root) else { return Outcome() }
+        return clean(scan.temporaries, in: root, index: index, minimumAge: minimumAge, now: now)
+    }
+
+    /// Cleans these temporary files (relative paths, as a scan lists them).
+    @discardableResult
+    package static func clean(_ temporaries: [String], in root: VaultRoot, index: NoteIndex, minimumAge: Double,
+                              now: Date = Date()) -> Outcome {
         var outcome = Outcome()
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else { return outcome }
-        while let relative = walker.nextObject() as? String {
+        for relative in temporaries {
             let name = (relative as NSString).lastPathComponent
-            guard name.hasPrefix("."), let range = name.range(of: marker) else { continue }
+            guard name.hasPrefix("."), let range = name.range(of: AtomicFile.temporaryMarker) else { continue }
             let temporary = root.named(relative)
             guard let stamp = NoteFile.stamp(temporary),
                   TemporaryOwner.writerIsGone(name) || Double(stamp.mtime) / 1e9 < now.timeIntervalSince1970 - minimumAge
