@@ -92,9 +92,8 @@ extension VaultContext {
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
                 // Healing always keeps a copy, even of this device's own version: "not shown after
-                // the grace" may be a save whose rename failed, or an acknowledged save the bucket
-                // lost to an older upload that landed after it (an upload rclone cancelled can still
-                // be committed by the server).
+                // the grace" may be a save whose rename failed, or a version the bucket lost that
+                // its device did not write back (see `restoresOwnVersion`).
                 try (healing || !wasSeen(current, path: path.relative, by: writer, text: file.text))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
@@ -129,6 +128,7 @@ extension VaultContext {
               let bytes = try index.version(path: path.relative, version: current.version)?.bytes,
               try saver.restore(current, bytes: bytes, over: file, at: path, deadline: Date().addingTimeInterval(saveTimeout))
         else { return false }
+        remoteObjects?.uploadNow([path.relative])
         Log.warning("\(path.relative): the mount showed version \(older.version) again after this device's version "
             + "\(current.version) (the bucket went back); wrote version \(current.version) back")
         return true
