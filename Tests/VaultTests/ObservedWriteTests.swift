@@ -76,6 +76,22 @@ import Workspace
         }
     }
 
+    /// The same for a note new to the index that a scan finds (the renamed file is new there).
+    @Test func aScanChecksNewFilesOnAMountAgainstTheBucket() throws {
+        let torn = VaultContext(root: vault.root, index: vault.index, device: "here",
+                                fileSystem: (type: "fuse.rclone", isFUSE: true, isNetwork: false),
+                                remoteObjects: Bucket(held: ["moved.md": "line 1 [a] [b]\n"]))
+        try write("kept.md", "kept\n")
+        #expect(try Indexer.index(vault: torn).added == 1)
+        try write("moved.md", "line 1 [a]\n[b]\n")
+        let first = try Indexer.index(vault: torn)
+        #expect(first.added == 0 && first.unreadable == ["moved.md"])
+        #expect(try vault.index.record(path: "moved.md") == nil)
+        try write("moved.md", "line 1 [a] [b]\n")
+        #expect(try Indexer.index(vault: torn).added == 1)
+        #expect(try vault.index.record(path: "moved.md")?.checksum == Checksum.sha256(Array("line 1 [a] [b]\n".utf8)))
+    }
+
     @Test func unknownBytesBecomeTheNewestVersionByCompareAndSwap() throws {
         let here = context()
         try write("n.md", "one\n")

@@ -3,10 +3,12 @@ import Support
 import Workspace
 
 extension Indexer {
-    /// The scan's changed and missing notes that the index has, each through `vault.observe`.
-    static func observe(_ changed: [FileStamp], missing: [String], in vault: VaultContext,
+    /// The scan's changed and missing notes that the index has, and the `new` ones it reads this
+    /// way too, each through `vault.observe`.
+    static func observe(_ changed: [FileStamp], new: [FileStamp], missing: [String], in vault: VaultContext,
                         stats: inout IndexStats) throws(IndexingError) {
-        for file in changed {
+        let added = Set(new.map(\.relativePath))
+        for file in changed + new {
             let path = file.relativePath
             switch try observing(path, {
                 try vault.observe(try vault.root.resolve(relativePath: path), by: .unknown(origin: .scan), listedSize: file.size)
@@ -14,7 +16,7 @@ extension Indexer {
             case .unchanged: stats.unchanged += 1
             case .older: stats.lagging += 1
             case .restored: stats.restored += 1
-            case .recorded: stats.updated += 1
+            case .recorded: if added.contains(path) { stats.added += 1 } else { stats.updated += 1 }
             case .unsettled, .busy, nil: stats.unreadable.append(path)
             case .missing(let deleted): if deleted { stats.removed += 1 } else { stats.lagging += 1 }
             }

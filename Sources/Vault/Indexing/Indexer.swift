@@ -79,6 +79,10 @@ public enum Indexer {
         stats.unreadable = scan.invalidNames.map { "\($0) (file name is not valid UTF-8)" }
         var candidates: [FileStamp] = []
         var observed: [FileStamp] = []  // changed notes the index has, for `vault.observe`
+        var observedNew: [FileStamp] = []  // new notes on a mount whose bucket can be asked, for `vault.observe`
+        // Past the first index, new files on such a mount are checked against the bucket too: a
+        // file renamed there can be served from its old name's stale cache (see `RemoteObjects.backs`).
+        let checksNew = vault?.remoteObjects != nil && !stamps.isEmpty
         var seen = Set<String>()
         seen.reserveCapacity(scan.files.count)
         for file in scan.files {
@@ -92,6 +96,8 @@ public enum Indexer {
                 observed.append(file)
             } else if mountLag != nil, let stamp = stamps[file.relativePath], file.mtimeNanoseconds < stamp.mtime {
                 stats.lagging += 1
+            } else if checksNew {
+                observedNew.append(file)
             } else {
                 candidates.append(file)
             }
@@ -154,7 +160,7 @@ public enum Indexer {
         }
         stats.removed = removals.count
         if let vault {
-            try observe(observed, missing: missing, in: vault, stats: &stats)
+            try observe(observed, new: observedNew, missing: missing, in: vault, stats: &stats)
             // Also after start-up: an rclone that comes back uploads the temporary files still in
             // its cache, after the save that wrote one has stopped trying to remove it.
             LeftoverTemporaries.clean(scan.temporaries, in: vault.root, index: index, minimumAge: vault.saveTimeout)
