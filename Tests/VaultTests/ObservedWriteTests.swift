@@ -153,6 +153,29 @@ import Workspace
         #expect(try vault.read("n.md") == "one\nwritten here by a program\n")
     }
 
+    /// The copy is written before the swap: when it cannot be written (a mount going away under
+    /// the observer, here a folder that takes no new file) nothing is recorded, so the replaced
+    /// version stays the note's until the write is observed again.
+    @Test func aCopyThatCannotBeWrittenLeavesTheWriteUnrecorded() throws {
+        let here = context(onMount: true)
+        try FileManager.default.createDirectory(atPath: vault.root.path + "/sub", withIntermediateDirectories: true)
+        try write("sub/n.md", "one\n")
+        _ = try here.observe(try vault.path("sub/n.md"), by: .unknown(origin: .scan))
+        let theirs = try saveInIndex("sub/n.md", "two from there\n", device: "there")
+        try write("sub/n.md", "one\nwritten here by a program\n")
+        guard Folder.refusingNewFiles(vault.root.path + "/sub", true) else { return }  // no chattr here
+        defer { _ = Folder.refusingNewFiles(vault.root.path + "/sub", false) }
+        #expect(throws: (any Error).self) { try here.observe(try vault.path("sub/n.md"), by: .unknown(origin: .watch)) }
+        #expect(try vault.index.record(path: "sub/n.md")?.checksum == theirs.checksum)
+        _ = Folder.refusingNewFiles(vault.root.path + "/sub", false)
+        guard case .recorded(_, let replaced?) = try here.observe(try vault.path("sub/n.md"), by: .unknown(origin: .watch)),
+              let copy = replaced.copy else {
+            Issue.record("expected the write recorded with a conflict copy")
+            return
+        }
+        #expect(try vault.read(copy) == "two from there\n")
+    }
+
     @Test func anEditorWriteOverItsOwnBaseOrAnEmptyVersionKeepsNoCopy() throws {
         let here = context(onMount: true)
         let empty = try saveInIndex("new.md", "", device: "there")  // e.g. an empty note another client created
@@ -169,5 +192,19 @@ import Workspace
             return
         }
         #expect(try vault.files() == ["n.md", "new.md"])
+    }
+}
+
+/// A folder that takes no new file: mode 0555, or for root (whom modes do not stop) the immutable
+/// attribute; false when neither is possible.
+enum Folder {
+    static func refusingNewFiles(_ path: String, _ refusing: Bool) -> Bool {
+        if geteuid() != 0 { return chmod(path, refusing ? 0o555 : 0o755) == 0 }
+        let chattr = Process()
+        chattr.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+        chattr.arguments = [refusing ? "+i" : "-i", path]
+        guard (try? chattr.run()) != nil else { return false }
+        chattr.waitUntilExit()
+        return chattr.terminationStatus == 0
     }
 }

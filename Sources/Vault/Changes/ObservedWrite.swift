@@ -97,15 +97,23 @@ extension VaultContext {
                 try (healing || !wasSeen(current, path: path.relative, by: writer, text: file.text))
                     ? index.version(path: path.relative, version: current.version) : nil
             }
+            // The copy is written before the swap: a copy failing after it (the mount going away)
+            // would leave the replaced text only in the history.
+            let kept = try replaced.flatMap { try keepCopy(of: withText($0, heardBy: writer), beside: path) }
             let write = NoteWrite(path: path.relative, bytes: file.bytes, checksum: file.checksum,
                                   parsed: NoteParser.parse(file.text, path: path.relative), mtime: file.mtime)
             switch try index.recordObserved(write, replacing: current?.version ?? 0, baseChecksum: current?.checksum,
                                             origin: healing ? .scan : writer.origin, device: device) {
             case .won(let record):
-                guard let current, let replaced, replaced.info.version == current.version else { return .recorded(record, replaced: nil) }
-                return .recorded(record, replaced: try keepCopy(of: withText(replaced, heardBy: writer), beside: path))
+                if let kept, kept.created { logKept(kept.replaced, of: path) }
+                return .recorded(record, replaced: kept?.replaced)
             case .lost:
-                continue  // the index moved on: read the file again and compare with the new current version
+                // The index moved on: the version stays (or was replaced by a writer that saw it), so
+                // a copy made for it goes; read the file again and compare with the new current version.
+                if let kept, kept.created, let copy = kept.replaced.copy, let resolved = try? root.resolve(relativePath: copy) {
+                    unlink(resolved.absolute)
+                }
+                continue
             }
         }
         return .busy
@@ -228,7 +236,9 @@ extension VaultContext {
                 Thread.sleep(forTimeInterval: 0.05)
             } while Date() < deadline
         }
-        return try keepCopy(of: kept, beside: path)
+        guard let copy = try keepCopy(of: kept, beside: path) else { return nil }
+        if copy.created { logKept(copy.replaced, of: path) }
+        return copy.replaced
     }
 
     /// `version` with the text the writer's document heard of it when the index has none
@@ -241,24 +251,26 @@ extension VaultContext {
         return withText
     }
 
-    /// Writes the replaced version's text beside the note; nil for an empty version (nothing to keep).
-    private func keepCopy(of replaced: NoteVersion, beside path: ResolvedPath) throws -> ReplacedVersion? {
+    /// Writes the replaced version's text beside the note, or finds a copy already holding it
+    /// (`created` false); nil for an empty version (nothing to keep).
+    private func keepCopy(of replaced: NoteVersion, beside path: ResolvedPath) throws -> (replaced: ReplacedVersion, created: Bool)? {
         var kept = ReplacedVersion(version: replaced.info.version, device: replaced.info.device, copy: nil)
-        guard let bytes = replaced.bytes else { return kept }
+        guard let bytes = replaced.bytes else { return (kept, false) }
         if bytes.isEmpty { return nil }
-        let written = try Self.copyWriting.withLock { _ -> ResolvedPath? in
+        let created = try Self.copyWriting.withLock { _ -> Bool in
             if let existing = ConflictCopy.existing(of: path, holding: bytes, in: root) {
                 kept.copy = existing.relative
-                return nil
+                return false
             }
-            let copy = try ConflictCopy.write(bytes, for: path, device: replaced.info.device, keptBy: device, in: root)
-            kept.copy = copy.relative
-            return copy
+            kept.copy = try ConflictCopy.write(bytes, for: path, device: replaced.info.device, keptBy: device, in: root).relative
+            return true
         }
-        guard let copy = written else { return kept }
-        Log.info("\(path.relative): a write replaced version \(replaced.info.version) by \(replaced.info.device) "
-            + "that its writer never saw; that text is kept in \(copy.relative)")
-        return kept
+        return (kept, created)
+    }
+
+    private func logKept(_ kept: ReplacedVersion, of path: ResolvedPath) {
+        Log.info("\(path.relative): a write replaced version \(kept.version) by \(kept.device) "
+            + "that its writer never saw; that text is kept in \(kept.copy ?? "(no copy)")")
     }
 }
 
