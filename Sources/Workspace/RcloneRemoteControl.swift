@@ -95,6 +95,8 @@ public struct RcloneRemoteControl: Sendable {
         public var name: String
         public var id: Int64
         public var uploading: Bool
+        /// Bytes to upload, when rclone says.
+        public var size: Int64? = nil
     }
 
     /// The files waiting in the mount's write-back queue (`vfs/queue`, rclone 1.64 and later).
@@ -102,7 +104,7 @@ public struct RcloneRemoteControl: Sendable {
         guard let queue = try call("vfs/queue")["queue"]?.arrayValue else { throw .unexpectedAnswer(host: host, call: "vfs/queue") }
         return queue.compactMap { item in
             guard let name = item["name"]?.stringValue, let id = item["id"]?.integerValue else { return nil }
-            return QueuedUpload(name: name, id: id, uploading: item["uploading"]?.boolValue ?? false)
+            return QueuedUpload(name: name, id: id, uploading: item["uploading"]?.boolValue ?? false, size: item["size"]?.integerValue)
         }
     }
 

@@ -110,11 +110,13 @@ public struct MountedBucket: RemoteObjects {
 
     /// rclone can serve a renamed file from the cache of its old name, stale ranges mixed with the
     /// bucket's newer bytes at the bucket's size: text that no one wrote (seen in the fault soak).
+    /// A queued upload of that name or size counts as a write made here: the queue keeps the name
+    /// a file had when it was queued (Helix writes a backup name, then renames it over the note).
     public func backs(path: String, bytes: [UInt8]) -> Bool {
         let name = MountFreshness.join(mountPrefix, path)
         guard let object = try? remoteControl.remoteObject(path: name), let md5 = object.md5 else { return true }
         if object.size == Int64(bytes.count) && md5 == Checksum.md5(bytes) { return true }
         guard let queue = try? remoteControl.uploadQueue() else { return true }
-        return queue.contains { $0.name == name }
+        return queue.contains { $0.name == name || $0.size == Int64(bytes.count) }
     }
 }

@@ -86,8 +86,8 @@ extension VaultContext {
                 healing = true
             }
             // About to record bytes as the newest version: on a mount, bytes the bucket holds or a
-            // write made here, never a torn read of rclone's cache.
-            if let remoteObjects, !remoteObjects.backs(path: path.relative, bytes: file.bytes) {
+            // write made here (an editor's are), never a torn read of rclone's cache.
+            if case .unknown = writer, let remoteObjects, !remoteObjects.backs(path: path.relative, bytes: file.bytes) {
                 return .unsettled(NoteFileUnsettled(path: path.relative, reason: .notInBucket))
             }
             let replaced = try current.flatMap { current throws -> NoteVersion? in
