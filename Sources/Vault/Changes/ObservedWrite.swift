@@ -12,8 +12,8 @@ package enum Observation: Sendable, Equatable {
     /// The file shows an older version of the note: the mount lags (or an old copy was put
     /// back). Nothing recorded; the index keeps `current`.
     case older(NoteVersionInfo, current: NoteRecord)
-    /// The file showed an older version of this device's newest one after the grace: the bucket
-    /// went back, and `current` was written back over it (see `restoresOwnVersion`).
+    /// The file showed an older version of this device's newest one, written before it: the
+    /// bucket went back, and `current` was written back over it (see `restoresOwnVersion`).
     case restored(NoteRecord, over: NoteVersionInfo)
     /// Bytes that may not be a version anyone finished writing: nothing recorded; look again later.
     case unsettled(NoteFileUnsettled)
