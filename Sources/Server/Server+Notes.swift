@@ -111,7 +111,9 @@ extension Server {
                 uploaded = true
             }
         }
-        if let conflict = output.conflict { uploads?.push(path: conflict.copyPath) }
+        if let conflict = output.conflict, let uploads, let copy = try? session.root.resolve(relativePath: conflict.copyPath) {
+            uploads.keep(copy: copy, bytes: Array(conflict.ours.utf8))
+        }
         return SaveNoteResult(output, uri: session.uri(output.record.path), uploaded: uploaded)
     }
 

@@ -22,6 +22,17 @@ public final class UploadTracker: Sendable {
     /// The saves not yet seen in the bucket, by path (a newer save replaces an older one), and the
     /// loop that checks them, started by the first save.
     private let state = Locked<(pending: [String: Pending], loop: Task<Void, Never>?)>(([:], nil))
+    /// Conflict copies not yet seen in the bucket, by path, written again if the mount loses them
+    /// first: rclone stopped soon after a copy was written can drop it on restart ("corrupt
+    /// metadata"), and a copy, unlike a note, has no version in the index to come back from.
+    private let copies = Locked<[String: KeptCopy]>([:])
+
+    private struct KeptCopy: Sendable {
+        var file: ResolvedPath
+        var bytes: [UInt8]
+        var md5: String
+        var since: Date
+    }
     private let giveUpAfter: Double = 30 * 60
 
     public init(remote: RemoteObjects, sink: any UploadSink) {
@@ -31,15 +42,27 @@ public final class UploadTracker: Sendable {
 
     public func track(path: String, checksum: String, bytes: [UInt8]) {
         let item = Pending(path: path, checksum: checksum, md5: Checksum.md5(bytes), size: Int64(bytes.count), since: Date())
-        state.withLock { state in
-            state.pending[path] = item
-            if state.loop == nil { state.loop = Task { [weak self] in await self?.run() } }
-        }
+        state.withLock { $0.pending[path] = item }
+        startLoop()
         remote.uploadNow([path])
     }
 
-    /// Asks for a file the bridge wrote besides a save (a conflict copy) to be uploaded now.
+    /// Follows a save's conflict copy holding `bytes` until the bucket holds it (written again if
+    /// the file goes missing before that); it is uploaded now.
+    public func keep(copy file: ResolvedPath, bytes: [UInt8]) {
+        copies.withLock { $0[file.relative] = KeptCopy(file: file, bytes: bytes, md5: Checksum.md5(bytes), since: Date()) }
+        startLoop()
+        remote.uploadNow([file.relative])
+    }
+
+    /// Asks for a file written on this mount besides a save (an editor's own write) to be uploaded now.
     public func push(path: String) { remote.uploadNow([path]) }
+
+    private func startLoop() {
+        state.withLock { state in
+            if state.loop == nil { state.loop = Task { [weak self] in await self?.run() } }
+        }
+    }
 
     public func stop() { state.withLock { $0.loop?.cancel() } }
 
@@ -47,9 +70,11 @@ public final class UploadTracker: Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(500))
             let items = state.withLock { Array($0.pending.values) }
-            if items.isEmpty { continue }
-            let landed = (try? await Blocking.run("checking uploads", timeout: 30) { [remote] in
-                items.filter { item in (try? remote.holds(path: item.path, size: item.size, md5: item.md5)) == true }
+            let kept = copies.withLock { Array($0.values) }
+            if items.isEmpty && kept.isEmpty { continue }
+            let landed = (try? await Blocking.run("checking uploads", timeout: 30) { [self] () -> [Pending] in
+                followCopies(kept)
+                return items.filter { item in (try? remote.holds(path: item.path, size: item.size, md5: item.md5)) == true }
             }) ?? []
             let now = Date()
             for item in items where now.timeIntervalSince(item.since) > giveUpAfter {
@@ -65,6 +90,30 @@ public final class UploadTracker: Sendable {
                 return done
             }
             for item in finished { sink?.uploaded(item) }
+        }
+    }
+}
+
+extension UploadTracker {
+    /// Drops the copies the bucket holds (or followed for too long); writes again those whose file
+    /// is gone from a mount that answers, under the same name.
+    private func followCopies(_ kept: [KeptCopy]) {
+        for copy in kept {
+            let path = copy.file.relative
+            let landed = (try? remote.holds(path: path, size: Int64(copy.bytes.count), md5: copy.md5)) == true
+            if landed || Date().timeIntervalSince(copy.since) > giveUpAfter {
+                copies.withLock { _ = $0.removeValue(forKey: path) }
+                continue
+            }
+            var info = stat()
+            guard stat(copy.file.absolute, &info) != 0, errno == ENOENT else { continue }
+            do {
+                try AtomicFile.writeNew(copy.bytes, to: copy.file)  // refuses under a mount point that went away
+                Log.warning("\(path): the mount lost this conflict copy before uploading it; written again")
+                remote.uploadNow([path])
+            } catch {
+                Log.debug("\(path): cannot write the conflict copy again yet: \(error)")
+            }
         }
     }
 }
