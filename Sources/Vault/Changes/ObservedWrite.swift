@@ -108,11 +108,9 @@ extension VaultContext {
                 if let kept, kept.created { logKept(kept.replaced, of: path) }
                 return .recorded(record, replaced: kept?.replaced)
             case .lost:
-                // The index moved on: the version stays (or was replaced by a writer that saw it), so
-                // a copy made for it goes; read the file again and compare with the new current version.
-                if let kept, kept.created, let copy = kept.replaced.copy, let resolved = try? root.resolve(relativePath: copy) {
-                    unlink(resolved.absolute)
-                }
+                // The index moved on: read the file again and compare with the new current version.
+                // A copy made for this swap stays: the observer that won (another bridge on this
+                // folder) may have found it and named it as its own.
                 continue
             }
         }
