@@ -18,18 +18,37 @@ public enum ConflictCopy {
 
     /// Writes `bytes` as a new conflict copy of `target` holding `device`'s text and returns its
     /// path; never replaces a file (two writers choosing one free name at once: the second takes
-    /// the next). `keptBy`: the device writing it when that is not `device` (a version it saw
-    /// replaced), named too, so two devices' copies never share a name in the bucket.
-    public static func write(_ bytes: [UInt8], for target: ResolvedPath, device: String, keptBy: String? = nil,
+    /// the next).
+    public static func write(_ bytes: [UInt8], for target: ResolvedPath, device: String,
                              at date: Date = Date(), in root: VaultRoot) throws -> ResolvedPath {
-        let writer = keptBy.flatMap { $0 == device ? nil : "\(device)-kept-by-\(sanitized($0))" } ?? device
         for _ in 0..<100 {
-            let copy = path(for: target, device: writer, at: date, in: root)
+            let copy = path(for: target, device: device, at: date, in: root)
             do {
                 try AtomicFile.writeNew(bytes, to: copy)
                 return copy
             } catch let error as FileError where error.code == EEXIST {
                 continue
+            }
+        }
+        throw FileError(operation: "find a free name for a conflict copy of", path: target.absolute, code: EEXIST)
+    }
+
+    /// Keeps version `version` of `target` (written by `device` at `date`) as
+    /// "name.conflict-<device>-<time>-v<version>.md". One name per version: every observer that
+    /// keeps it — another bridge on this folder, another device's mount — writes or finds the same
+    /// file, never a copy each, and a name never holds two texts in the bucket. `created` is false
+    /// when the file already held `bytes`; a file there holding other bytes (a write cut short)
+    /// is left alone and "-2", "-3"… is added.
+    public static func keep(_ bytes: [UInt8], version: Int64, of target: ResolvedPath, device: String, at date: Date,
+                            in root: VaultRoot) throws -> (path: ResolvedPath, created: Bool) {
+        let base = folder(of: target) + prefix(for: target) + "\(sanitized(device))-\(timestamp(date))-v\(version)"
+        for counter in 1...100 {
+            let copy = root.named(base + (counter == 1 ? "" : "-\(counter)") + ".md")
+            do {
+                try AtomicFile.writeNew(bytes, to: copy)
+                return (copy, true)
+            } catch let error as FileError where error.code == EEXIST {
+                if let data = FileManager.default.contents(atPath: copy.absolute), Array(data) == bytes { return (copy, false) }
             }
         }
         throw FileError(operation: "find a free name for a conflict copy of", path: target.absolute, code: EEXIST)

@@ -191,6 +191,36 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
     #expect(try vault.files().contains(".m.md.nb-tmp-0000000d"))
 }
 
+/// The 5-bridge local soak's loss: an outside rename took the note away just before a save's
+/// rename put it back; another bridge's watcher, finding no file in between, deleted the saved
+/// version, and the next save overwrote the text renamed in as a stale file. A version a bridge
+/// saved is not taken as deleted within a save's lifetime; one an observer recorded (its file was
+/// there) is, at once.
+@Test func aFileMissingBetweenASavesSwapAndItsRenameIsNotADeletion() throws {
+    let vault = try TempVault()
+    let b = VaultContext(root: vault.root, index: vault.index, device: "b")
+    let first = try vault.coordinator(device: "a").save(try vault.input("n.md", "one\n", base: nil), deadline: deadline())
+    guard case .won(let saved) = try indexOnly("one\ntwo\n", over: first.record, vault, device: "a") else {
+        Issue.record("the index refused the swap")
+        return
+    }
+    #expect(rename(vault.root.path + "/n.md", vault.root.path + "/moved.md") == 0)
+    #expect(try b.observeMissing("n.md", origin: .watch) == .missing(deleted: false))
+    #expect(try vault.index.record(path: "n.md")?.version == saved.version)
+    write("one\ntwo\n", vault, "n.md")  // the save's rename
+    let current = try #require(try vault.index.record(path: "n.md"))
+    #expect(try b.observe(try vault.path("n.md"), by: .unknown(origin: .watch)) == .unchanged(current))
+
+    write("one\ntwo\nthree\n", vault, "n.md")
+    guard case .recorded = try b.observe(try vault.path("n.md"), by: .unknown(origin: .watch)) else {
+        Issue.record("the outside write was not recorded")
+        return
+    }
+    #expect(unlink(vault.root.path + "/n.md") == 0)
+    #expect(try b.observeMissing("n.md", origin: .watch) == .missing(deleted: true))
+    #expect(try vault.index.record(path: "n.md") == nil)
+}
+
 /// A bridge restarted after a kill -9 removes its dead predecessor's temporary file at once; one of
 /// a live process (a save that may still rename it) stays until it is old.
 @Test func aTemporaryFileOfAProcessThatIsGoneIsRemovedAtOnce() throws {
@@ -305,7 +335,7 @@ private func indexOnly(_ text: String, over record: NoteRecord, _ vault: TempVau
                                         baseVersion: first.record.version, baseChecksum: first.record.checksum), document: nil)
     #expect(output.status == .merged)
     #expect(output.text == "title\none\nTWO by a\nthree\nx written from the parent\n")
-    let copies = try vault.files().filter { $0.hasPrefix("n.conflict-b-kept-by-a-") }
+    let copies = try vault.files().filter { $0.hasPrefix("n.conflict-b-") }
     #expect(copies.count == 1)
     #expect(try copies.map { try vault.read($0) } == ["title\nONE by b\ntwo\nthree\n"])
 }

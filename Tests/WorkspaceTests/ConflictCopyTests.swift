@@ -55,7 +55,7 @@ import Testing
         #expect(ConflictCopy.existing(of: target, holding: Array("kept text".utf8), in: root) == nil)
     }
 
-    @Test func writingACopyTakesTheNextNameAndNamesWhoKeptIt() throws {
+    @Test func writingACopyTakesTheNextName() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let root = try VaultRoot(directory.path)
@@ -63,10 +63,27 @@ import Testing
         try directory.write("n.conflict-pc-20260102T030405Z.md", "an earlier copy")
         let mine = try ConflictCopy.write(Array("mine".utf8), for: target, device: "pc", at: date, in: root)
         #expect(mine.relative == "n.conflict-pc-20260102T030405Z-2.md")
-        let kept = try ConflictCopy.write(Array("theirs".utf8), for: target, device: "pc", keptBy: "laptop", at: date, in: root)
-        #expect(kept.relative == "n.conflict-pc-kept-by-laptop-20260102T030405Z.md")
         #expect(directory.read("n.conflict-pc-20260102T030405Z.md") == "an earlier copy")
         #expect(directory.read(mine.relative) == "mine")
-        #expect(directory.read(kept.relative) == "theirs")
+    }
+
+    /// Two bridges keeping one replaced version keep one file (the CI run where each wrote its own).
+    @Test func keepingAVersionTwiceKeepsOneFileNamedAfterTheVersion() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let root = try VaultRoot(directory.path)
+        let target = try root.resolve(relativePath: "projects/n.md")
+        let first = try ConflictCopy.keep(Array("theirs".utf8), version: 7, of: target, device: "pc", at: date, in: root)
+        #expect(first.path.relative == "projects/n.conflict-pc-20260102T030405Z-v7.md")
+        #expect(first.created)
+        let again = try ConflictCopy.keep(Array("theirs".utf8), version: 7, of: target, device: "pc", at: date, in: root)
+        #expect(again.path == first.path)
+        #expect(!again.created)
+        // A file cut short under the name is left alone: the version goes next to it.
+        try directory.write("projects/n.conflict-pc-20260102T030405Z-v8.md", "the")
+        let cut = try ConflictCopy.keep(Array("theirs".utf8), version: 8, of: target, device: "pc", at: date, in: root)
+        #expect(cut.path.relative == "projects/n.conflict-pc-20260102T030405Z-v8-2.md")
+        #expect(directory.read("projects/n.conflict-pc-20260102T030405Z-v8.md") == "the")
+        #expect(directory.read(cut.path.relative) == "theirs")
     }
 }

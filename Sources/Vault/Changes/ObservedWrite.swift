@@ -141,11 +141,17 @@ extension VaultContext {
     }
 
     /// A note the index has whose file is gone: removed (compare-and-swap on the version) only
-    /// when the folder is reachable and lists, and the version is older than the grace.
+    /// when the folder is reachable and lists, and the version is older than the grace — for a
+    /// version a bridge saved, also than a save's lifetime: that save may sit between its swap and
+    /// its rename, which puts the file back (an outside rename just before it leaves no file for a
+    /// moment; deleting then let the next save overwrite the renamed-in text as a stale file).
     package func observeMissing(_ path: String, origin: VersionOrigin) throws -> Observation {
         mountView.forget(path: path)
         guard let current = try index.record(path: path) else { return .missing(deleted: false) }
-        guard mountView.folderLists(path), try graceHasPassed(for: current) else { return .missing(deleted: false) }
+        let recorded = try index.currentVersionInfo(path: path)
+        let saved = recorded.map { [.save, .merge, .restore].contains($0.origin) } ?? false
+        guard mountView.folderLists(path), try graceHasPassed(for: current, savesInFlight: saved, recordedAt: recorded?.at)
+        else { return .missing(deleted: false) }
         if let resolved = try? root.resolve(relativePath: path), NoteFile.stamp(resolved) != nil { return .missing(deleted: false) }
         switch try index.deleteIfVersion(path: path, baseVersion: current.version, device: device, origin: origin) {
         case .deleted: return .missing(deleted: true)
@@ -219,22 +225,9 @@ extension VaultContext {
 
     /// Keeps version `version` of the note at `path` as a conflict copy (the index's text, else
     /// what `writer`'s document heard of it): for a write another observer recorded first.
-    /// The observer that recorded the write (another bridge on this folder) keeps the copy right
-    /// after its swap when it too judged the version unseen: that copy is waited for (briefly) and
-    /// named, so one overwrite leaves one copy; else this one writes it.
     package func keepReplaced(version: Int64, of path: ResolvedPath, by writer: ObservedWriter) throws -> ReplacedVersion? {
-        guard let replaced = try index.version(path: path.relative, version: version), !replaced.info.isDeletion else { return nil }
-        let kept = withText(replaced, heardBy: writer)
-        if let bytes = kept.bytes, !bytes.isEmpty {
-            let deadline = Date().addingTimeInterval(2)
-            repeat {
-                if let copy = ConflictCopy.existing(of: path, holding: bytes, in: root) {
-                    return ReplacedVersion(version: kept.info.version, device: kept.info.device, copy: copy.relative)
-                }
-                Thread.sleep(forTimeInterval: 0.05)
-            } while Date() < deadline
-        }
-        guard let copy = try keepCopy(of: kept, beside: path) else { return nil }
+        guard let replaced = try index.version(path: path.relative, version: version), !replaced.info.isDeletion,
+              let copy = try keepCopy(of: withText(replaced, heardBy: writer), beside: path) else { return nil }
         if copy.created { logKept(copy.replaced, of: path) }
         return copy.replaced
     }
@@ -260,8 +253,10 @@ extension VaultContext {
                 kept.copy = existing.relative
                 return false
             }
-            kept.copy = try ConflictCopy.write(bytes, for: path, device: replaced.info.device, keptBy: device, in: root).relative
-            return true
+            let copy = try ConflictCopy.keep(bytes, version: replaced.info.version, of: path, device: replaced.info.device,
+                                             at: Date(timeIntervalSince1970: Double(replaced.info.at) / 1000), in: root)
+            kept.copy = copy.path.relative
+            return copy.created
         }
         return (kept, created)
     }
