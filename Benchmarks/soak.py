@@ -16,6 +16,7 @@ Exit code: 0 clean, 1 any loss / torn file / index mismatch / temporary file / s
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import queue
@@ -48,6 +49,7 @@ NOTE_COUNT = 20
 STALE_BASE = 0.15
 NO_CHECKSUM = 0.20
 REQUEST_TIMEOUT = 60.0
+SAVE_TIMEOUT = 10.0  # a bridge's default save timeout (seconds)
 
 
 def note_path(i: int) -> str:
@@ -131,9 +133,18 @@ class Bridge:
 
     def start(self) -> None:
         client = LspClient(self.argv, env=self.env)
-        client.initialize()
-        client.wait_indexed(timeout=180)
-        self.client = client
+        self.client = client  # stopped at the end even if it never finishes starting
+        try:
+            client.initialize()
+            client.wait_indexed(timeout=180)
+        except Exception as error:
+            code = client.process.poll()
+            where = (f"it exited with {code}" if code is not None
+                     else "where its threads were:\n" + notebridge_frames(thread_stacks(client.process.pid)))
+            last_lines = "".join(client.stderr_lines[-15:])
+            with open(self.log, "a") as log:
+                log.write(f"---- bridge process {client.process.pid} did not start: {error}; {where}\n")
+            raise RuntimeError(f"bridge {self.number} did not start ({error}); {where}\nits last log lines:\n{last_lines}") from error
         self.ready.set()
 
     def kill9(self) -> None:
@@ -156,6 +167,26 @@ class Bridge:
         with open(self.log, "a") as log:
             log.writelines(client.stderr_lines)
             log.write(f"---- bridge process {client.process.pid} ended ----\n")
+
+
+def thread_stacks(pid: int) -> str:
+    """Every thread's stack of a running process, by gdb, for a bridge that stopped answering."""
+    try:
+        return subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
+                              capture_output=True, text=True, timeout=120).stdout
+    except Exception as error:
+        return f"(no stacks: {error})"
+
+
+def notebridge_frames(stacks: str, limit: int = 4000) -> str:
+    """Each thread of `thread_stacks` with the project's own frames as file:line, short enough for a report."""
+    lines = []
+    for line in stacks.splitlines():
+        if line.startswith("Thread "):
+            lines.append(line.split(" (")[0])
+        elif (frame := re.match(r"#(\d+) .* at .*/Sources/(\S+)$", line)):
+            lines.append(f"  #{frame[1]} {frame[2]}")
+    return "\n".join(lines)[:limit]
 
 
 # ---------------------------------------------------------------------------- storage
@@ -291,20 +322,31 @@ class MountStorage:
         for mount in self.mounts:
             mount.stop(flush_timeout=180)
 
+    @property
+    def database(self) -> Path:
+        return Path(self.hrana.db_path)
+
     def final_files(self, binary: str, work: Path) -> tuple[dict[str, bytes], dict[str, str], str]:
         # As in local mode, the bucket is read after the final index: a conflict copy it keeps (a
         # version the last write over it never saw) is in the bucket once its mount is flushed.
+        # Every mount is flushed and stopped, so nothing can lag: the final index runs without the
+        # mount grace (a bridge waits that long before it takes a file missing or older than the
+        # index for the truth), once the last save's in-flight window has passed (the save timeout
+        # + 2 s: until then an older file may be a save between its swap and its rename).
+        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
+            last = db.execute("SELECT max(at) FROM note_versions").fetchone()[0] or 0
+        time.sleep(max(0.0, last / 1000 + SAVE_TIMEOUT + 3 - time.time()))
         fresh = RcloneMount.start(self.server, self.bucket, work / "final-view", work / "final-view.cache",
                                   write_back="1s", dir_cache_time="1s")
         try:
-            env = dict(os.environ, TURSO_AUTH_TOKEN=self.hrana.token)
+            env = dict(os.environ, TURSO_AUTH_TOKEN=self.hrana.token, NOTEBRIDGE_MOUNT_GRACE="0")
             index = subprocess.run([binary, "index", "--root", str(fresh.mountpoint), "--database", self.hrana.url,
                                     "--device", "soak-final"], capture_output=True, text=True, timeout=600, env=env)
         finally:
             fresh.stop(flush_timeout=60)
         s3 = self.server.client(self.bucket, timeout=60)
         files = {key: s3.get(key) for key in s3.keys()}
-        return files, read_index(Path(self.hrana.db_path)), index_outcome(index)
+        return files, read_index(self.database), index_outcome(index)
 
     def stop(self) -> None:
         self.resume_all()
@@ -321,6 +363,22 @@ class MountStorage:
 def read_index(database: Path) -> dict[str, str]:
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
         return dict(db.execute("SELECT path, checksum FROM notes"))
+
+
+def note_history(database: Path, path: str, file: bytes | None, tokens: list[str], started_at: float) -> list[str]:
+    """The last versions of `path` in the index, marking the file's bytes and the tokens that went
+    missing: what it takes to trace a failed run."""
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+        rows = db.execute("SELECT version, checksum, device, at, origin, bytes FROM note_versions WHERE path = ? "
+                          "ORDER BY version DESC LIMIT 12", (path,)).fetchall()
+    in_file = hashlib.sha256(file).hexdigest() if file is not None else None
+    lines = []
+    for version, checksum, device, at, origin, data in reversed(rows):
+        holds = [token for token in tokens if data and token.encode() in data]
+        lines.append(f"{path} v{version} {'deletion' if checksum is None else origin} by {device} "
+                     f"at {at / 1000 - started_at:.1f} s" + (" = the file" if checksum == in_file else "")
+                     + (f", holds {' '.join(holds)}" if holds else ""))
+    return lines
 
 
 def index_outcome(run: subprocess.CompletedProcess) -> str:
@@ -433,8 +491,10 @@ def fault_loop(storage, bridges: list[Bridge], rng: random.Random, record: Recor
                 time.sleep(rng.uniform(0.0, 0.05))
                 mid_save = bridge.saving.is_set()
                 bridge.kill9()
+                restarting = time.monotonic()
                 bridge.start()
-                target = f"bridge {bridge.number}" + (" mid-save" if mid_save else "")
+                target = (f"bridge {bridge.number}" + (" mid-save" if mid_save else "")
+                          + f", answering again {time.monotonic() - restarting:.1f} s later")
             elif kind in ("external_write", "slow_writer"):
                 target = external_write(storage.writer_root(rng.randrange(len(bridges))), rng, tokens, record,
                                slow=kind == "slow_writer")
@@ -501,10 +561,28 @@ def run(args: argparse.Namespace) -> int:
         storage.stop()
     verdict = judge(files, record.acknowledged, record.external_tokens, index_rows)
     report(args, record, verdict, silent, final_index, fault_errors, time.monotonic() - started, work)
+    if verdict.lost or verdict.index_mismatches:
+        trace(record, verdict, files, storage.database)
     failed = verdict.failed() or bool(silent)
     if not args.keep and not failed:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
+
+
+def trace(record: Record, verdict, files: dict[str, bytes], database: Path) -> None:
+    """Prints the history of every note that lost text or disagrees with the index, and the faults."""
+    lost = {label.split()[0] for label in verdict.lost}
+    tokens: dict[str, list[str]] = {}
+    for save in record.acknowledged:
+        for token in save["tokens"]:
+            if token in lost:
+                tokens.setdefault(save["path"], []).append(token)
+    started_at = time.time() - (time.monotonic() - record.started)
+    for path in sorted(set(tokens) | set(verdict.index_mismatches))[:5]:
+        for line in note_history(database, path, files.get(path), tokens.get(path, []), started_at):
+            print(f"  history: {line}")
+    for at, kind, target in record.events:
+        print(f"  fault at {at:.1f} s: {kind} {target}")
 
 
 def report(args, record: Record, verdict, silent: list[int], final_index: str, fault_errors: list[str],

@@ -88,7 +88,8 @@ def judge(files: dict[str, bytes], acknowledged: list[dict], external_tokens: li
         for token in save["tokens"]:
             verdict.tokens_acknowledged += 1
             holders = where.get(token.encode(), [])
-            label = f"{token} ({save['status']}, {save.get('copyPath') or save['path']}, bridge {save['bridge']})"
+            label = (f"{token} ({save['status']}, {save.get('copyPath') or save['path']}, bridge {save['bridge']}"
+                     + (f", v{save['version']} at {save['at']:.1f} s" if save.get("at") is not None else "") + ")")
             if not holders:
                 verdict.lost.append(label)
             elif save["status"] != "conflict" and all(is_conflict_copy(p) for p in holders):

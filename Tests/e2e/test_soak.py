@@ -34,7 +34,7 @@ def test_a_60_second_fault_soak_loses_no_acknowledged_text(mode, notebridge_bin,
     problems = {"lost tokens": summary["lost"], "torn files": summary["torn"],
                 "index mismatches": summary["index_mismatches"], "leftover temporary files": summary["temp_files"],
                 "bridges not answering": summary["silent_bridges"]}
-    found = "; ".join(f"{len(v)} {k}: {v[:5]}" for k, v in problems.items() if v)
+    found = "; ".join(f"{len(v)} {k}: {list(v)[:5]}" for k, v in problems.items() if v)
     assert not found, f"the soak was not clean: {found}"
     assert summary["final_index"] == "ok", f"the final `notebridge index` failed: {summary['final_index']}"
     assert soak.returncode == 0, f"the soak failed (exit {soak.returncode}):\n{out[-4000:]}\n{err[-2000:]}"
