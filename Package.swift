@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(name: "jsonrpc-bench", dependencies: ["JSONRPC", "JSON", "Support"], path: "Benchmarks/JSONRPCBench"),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "Support"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "NotesTests", dependencies: ["Notes"]),

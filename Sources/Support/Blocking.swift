@@ -4,8 +4,13 @@ import Foundation
 /// Runs blocking work (file I/O on a possibly hung mount, SQL over the network) on its own
 /// threads, never on Swift's cooperative pool (two threads on this machine), and gives up
 /// waiting after a deadline. A hung operation keeps its thread; the caller gets an error.
+///
+/// Each call gets a serial queue of its own: libdispatch runs those on its overcommit pool, which
+/// starts a thread for each waiting item. A shared concurrent queue does not — on Linux it runs
+/// about one item per core and adds threads slowly, so forty 2 s items took 13 s on this 2-core
+/// machine, and a deadline on that queue fired 12 s late. Deadlines have a queue of their own.
 public enum Blocking {
-    private static let queue = DispatchQueue(label: "notebridge.blocking", qos: .userInitiated, attributes: .concurrent)
+    private static let deadlines = DispatchQueue(label: "notebridge.blocking.deadlines")
 
     public struct TimedOut: Error, CustomStringConvertible {
         public let what: String
@@ -24,8 +29,8 @@ public enum Blocking {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outcome.wait(continuation)
-                queue.async { outcome.finish(Result { try body() }) }
-                queue.asyncAfter(deadline: .now() + timeout) {
+                DispatchQueue(label: "notebridge.blocking", qos: .userInitiated).async { outcome.finish(Result { try body() }) }
+                deadlines.asyncAfter(deadline: .now() + timeout) {
                     outcome.finish(.failure(TimedOut(what: what, seconds: timeout)))
                 }
             }
