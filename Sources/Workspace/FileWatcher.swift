@@ -176,9 +176,7 @@ private final class WatchLoop: @unchecked Sendable {
         guard let stream = opendir(absolute) else { return true }
         defer { closedir(stream) }
         while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))
-            }
+            let name = String(decoding: entry.nameBytes, as: UTF8.self)
             guard name != ".", name != "..", !WatchLoop.isHidden(name) else { continue }
             let path = directory.isEmpty ? name : directory + "/" + name
             if isDirectory(entry: entry, path: root.path + "/" + path) {

@@ -70,9 +70,7 @@ public enum VaultScanner {
             }
             defer { closedir(handle) }
             while let entry = readdir(handle) {
-                let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    Array(raw.prefix { $0 != 0 })
-                }
+                let bytes = entry.nameBytes
                 guard bytes.first != UInt8(ascii: ".") else {
                     if let name = String(validating: bytes, as: UTF8.self), name.contains(AtomicFile.temporaryMarker) {
                         scan.temporaries.append(folder.isEmpty ? name : folder + "/" + name)
@@ -123,5 +121,17 @@ public enum VaultScanner {
     public static func isNoteFileName(_ name: String) -> Bool {
         guard name.hasSuffix(".md"), name.count > 3, !name.hasPrefix(".") else { return false }
         return !name.contains(".conflict-") && !name.contains(AtomicFile.temporaryMarker)
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == dirent {
+    /// The entry's name, read in place up to its NUL. readdir's record is only as long as its
+    /// name, so copying the whole `d_name` (256 bytes) can read past the end of the buffer: a bridge
+    /// restarted in the soak crashed so (SIGSEGV) in its first scan.
+    var nameBytes: [UInt8] {
+        withUnsafeMutablePointer(to: &pointee.d_name) { name in
+            let start = UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self)
+            return Array(UnsafeBufferPointer(start: start, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+        }
     }
 }

@@ -15,6 +15,17 @@ import Workspace
         }
     }
 
+    /// Names are read in place: copying each entry's whole 256-byte `d_name` read past the end of
+    /// readdir's buffer, which crashed a bridge's first scan (SIGSEGV) once the buffer sat at the
+    /// end of its memory. Many names of every length fill that buffer many times over; under
+    /// AddressSanitizer (scripts/sanitizers.sh) the old read was a heap-buffer-overflow here.
+    @Test func listsEveryNameOfAFolderThatFillsReaddirsBuffer() throws {
+        let folder = try Folder()
+        let names = (0..<1500).map { "n\($0)-" + String(repeating: "x", count: $0 % 240) + ".md" }
+        for name in names { try folder.write(name) }
+        #expect(try VaultScanner.scan(path: folder.path).files.map(\.relativePath) == names.sorted())
+    }
+
     @Test func listsNotesWithSizeAndMtimeSkippingEverythingElse() throws {
         let folder = try Folder()
         try folder.write("top.md", "12345")
