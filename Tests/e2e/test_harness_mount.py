@@ -13,6 +13,7 @@ import botocore.exceptions
 import pytest
 
 from harness.fixtures import MountOptions, bucket, mount_a, mount_b, mount_factory, s3, s3_server  # noqa: F401
+from harness.polling import wait_until
 from harness.processes import ManagedProcess
 from harness.s3mount import DEBIAN_RCLONE, RcloneMount, S3Server, is_mounted
 
@@ -43,9 +44,11 @@ def test_a_write_through_a_mount_is_in_the_bucket_after_flush_not_after_fsync(mo
     write_and_fsync(mount.mountpoint / "notes" / "a.md", data)
 
     # fsync returned, yet the upload waits for --vfs-write-back (10 s, far longer than these checks
-    # even on a loaded machine).
+    # even on a loaded machine). FUSE tells rclone of the close asynchronously: the file joins the
+    # upload queue a moment later.
     assert not s3.exists("notes/a.md")
-    assert mount.pending_uploads() == 1
+    wait_until(lambda: mount.pending_uploads() == 1, timeout=5, what="the write queued for upload")
+    assert not s3.exists("notes/a.md")
     mount.flush(timeout=30)
     assert mount.pending_uploads() == 0
     assert s3.get("notes/a.md") == data
