@@ -141,10 +141,10 @@ class Bridge:
             code = client.process.poll()
             where = (f"it exited with {code}" if code is not None
                      else "where its threads were:\n" + notebridge_frames(thread_stacks(client.process.pid)))
-            last_lines = "".join(client.stderr_lines[-15:])
             with open(self.log, "a") as log:
                 log.write(f"---- bridge process {client.process.pid} did not start: {error}; {where}\n")
-            raise RuntimeError(f"bridge {self.number} did not start ({error}); {where}\nits last log lines:\n{last_lines}") from error
+            raise RuntimeError(f"bridge {self.number} did not start ({error}); {where}\n"
+                               + crash_or_last_lines(client.stderr_lines)) from error
         self.ready.set()
 
     def kill9(self) -> None:
@@ -167,6 +167,15 @@ class Bridge:
         with open(self.log, "a") as log:
             log.writelines(client.stderr_lines)
             log.write(f"---- bridge process {client.process.pid} ended ----\n")
+
+
+def crash_or_last_lines(lines: list[str]) -> str:
+    """The crashed thread of Swift's crash report in a bridge's log, else its last lines."""
+    crashed = next((i for i, line in enumerate(lines) if line.rstrip().endswith("crashed:")), None)
+    if crashed is None:
+        return "its last log lines:\n" + "".join(lines[-15:])
+    headline = next((line for line in lines if line.startswith("*** Program crashed")), "")
+    return "its crash:\n" + headline + "".join(lines[crashed:crashed + 20])
 
 
 def thread_stacks(pid: int) -> str:
