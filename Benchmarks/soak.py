@@ -342,7 +342,7 @@ class MountStorage:
         # mount grace (a bridge waits that long before it takes a file missing or older than the
         # index for the truth), once the last save's in-flight window has passed (the save timeout
         # + 2 s: until then an older file may be a save between its swap and its rename).
-        with sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30) as db:
+        with read_only(self.database) as db:
             last = db.execute("SELECT max(at) FROM note_versions").fetchone()[0] or 0
         time.sleep(max(0.0, last / 1000 + SAVE_TIMEOUT + 3 - time.time()))
         fresh = RcloneMount.start(self.server, self.bucket, work / "final-view", work / "final-view.cache",
@@ -369,15 +369,19 @@ class MountStorage:
         self.server.stop()
 
 
+def read_only(database: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
+
+
 def read_index(database: Path) -> dict[str, str]:
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+    with read_only(database) as db:
         return dict(db.execute("SELECT path, checksum FROM notes"))
 
 
 def note_history(database: Path, path: str, file: bytes | None, tokens: list[str], started_at: float) -> list[str]:
     """The last versions of `path` in the index, marking the file's bytes and the tokens that went
     missing: what it takes to trace a failed run."""
-    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as db:
+    with read_only(database) as db:
         rows = db.execute("SELECT version, checksum, device, at, origin, bytes FROM note_versions WHERE path = ? "
                           "ORDER BY version DESC LIMIT 12", (path,)).fetchall()
     in_file = hashlib.sha256(file).hexdigest() if file is not None else None

@@ -48,7 +48,7 @@ public enum ConflictCopy {
                 try AtomicFile.writeNew(bytes, to: copy)
                 return (copy, true)
             } catch let error as FileError where error.code == EEXIST {
-                if let data = FileManager.default.contents(atPath: copy.absolute), Array(data) == bytes { return (copy, false) }
+                if holds(copy, bytes) { return (copy, false) }
             }
         }
         throw FileError(operation: "find a free name for a conflict copy of", path: target.absolute, code: EEXIST)
@@ -62,12 +62,15 @@ public enum ConflictCopy {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path + "/" + folder)) ?? []
         for name in names.sorted() where name.hasPrefix(prefix) && name.hasSuffix(".md") {
             let candidate = root.named(folder + name)
-            if let data = FileManager.default.contents(atPath: candidate.absolute), data.count == bytes.count,
-               Array(data) == bytes {
-                return candidate
-            }
+            if holds(candidate, bytes) { return candidate }
         }
         return nil
+    }
+
+    /// Whether the file `copy` holds exactly `bytes`.
+    private static func holds(_ copy: ResolvedPath, _ bytes: [UInt8]) -> Bool {
+        guard let data = FileManager.default.contents(atPath: copy.absolute), data.count == bytes.count else { return false }
+        return Array(data) == bytes
     }
 
     /// "stem.conflict-": what every conflict copy of `target` starts with.

@@ -130,8 +130,8 @@ extension UnsafeMutablePointer where Pointee == dirent {
     /// restarted in the soak crashed so (SIGSEGV) in its first scan.
     var nameBytes: [UInt8] {
         withUnsafeMutablePointer(to: &pointee.d_name) { name in
-            let start = UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self)
-            return Array(UnsafeBufferPointer(start: start, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))))
+            let start = UnsafeRawPointer(name)
+            return Array(UnsafeRawBufferPointer(start: start, count: strlen(start.assumingMemoryBound(to: CChar.self))))
         }
     }
 }
